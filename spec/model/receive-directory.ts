@@ -1,0 +1,52 @@
+/**
+ * A directory entry (PROTOCOL §2): created 0700 on its first header, given its mode and
+ * times when the header comes again (the sender repeats it after the children, so a
+ * read-only directory can still be filled).
+ */
+import type { FileHeader } from '../codec/file-header.js';
+import { Errno, FATAL_EXIT_STATUS, U32_MAX } from '../constants.js';
+import { validateFileName } from '../validator/validate-file-name.js';
+import { appliedPermissions } from './applied-mode.js';
+import { nanoseconds, timesValid } from './header-times.js';
+import { nameComponents } from './name-components.js';
+import { stop, type Outcome, type ReceiverState } from './receiver-state.js';
+
+/** Upstream reports a bad directory name as the negated validator value, a u32 on the wire (quirk 1). */
+const NEGATED_EILSEQ = U32_MAX + 1 - Errno.EILSEQ;
+
+/** Process one directory header; null when the next entry follows. */
+export function receiveDirectory(state: ReceiverState, header: FileHeader, name: Uint8Array): Outcome | null {
+  if (validateFileName(name, state.validatorFlags) !== 0) {
+    if (!state.upstream) return stop(Errno.EILSEQ, name, 'name', 'dir.name-valid');
+    state.quirks.add('directory-name-errno');
+    return stop(NEGATED_EILSEQ, name, 'name', 'dir.name-valid');
+  }
+  if (!state.upstream && !timesValid(header)) return stop(Errno.EINVAL, name, 'header', 'quirk.nsec-range');
+
+  const { parents, last } = nameComponents(name);
+  const walk = state.volume.walkParents(parents);
+  if (!walk.ok) return stop(walk.errno, walk.component, 'name', 'walk.no-follow');
+  const { parent } = walk;
+  const volume = state.volume;
+
+  const made = volume.makeDirectory(parent, last);
+  if (made === 0) return null; // new: mode and times wait for the repeated header
+  if (made !== Errno.EEXIST) return stop(made, name, 'name', 'recv.user-permissions');
+
+  const opened = volume.openDirectory(parent, last);
+  if (opened === Errno.ENOTDIR) return stop(opened, name, 'name', 'dir.repeat-not-directory');
+  if (opened !== 0) return stop(opened, name, 'name', 'recv.user-permissions');
+
+  if (state.upstream) {
+    // Counted after the fact, without a check: only a later entry can trip the limit.
+    state.totalBytes += BigInt(state.options.directorySize);
+    if (state.options.bytesLimit !== 0n) state.quirks.add('directory-size-counted');
+    if (!timesValid(header)) {
+      state.quirks.add('nsec-fatal');
+      return { ...stop(FATAL_EXIT_STATUS, name, 'header', 'quirk.nsec-range'), sent: false };
+    }
+  }
+  volume.setPermissions(parent, last, appliedPermissions(state, header.mode));
+  volume.setTimes(parent, last, nanoseconds(header.atime, header.atimeNsec), nanoseconds(header.mtime, header.mtimeNsec));
+  return null;
+}

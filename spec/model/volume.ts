@@ -1,0 +1,199 @@
+/**
+ * The target directory of the modelled receiver, on a memfs volume.
+ *
+ * memfs holds the namespace (which names exist, and whether each is a file, a directory
+ * or a symlink). Everything a receiver's system calls depend on beyond that is kept
+ * beside it: permission bits (memfs enforces its own permission rules, which know no
+ * root and would refuse the model's bookkeeping, so its modes stay wide open), content
+ * size and digest (content itself is not stored, so memory does not grow with `filelen`)
+ * and nanosecond times (memfs keeps milliseconds).
+ *
+ * Each operation reproduces the errno order of the Linux call the receiver makes:
+ * search permission on the parent, then an existing name (EEXIST), then write permission.
+ */
+import { Volume } from 'memfs';
+import { Errno, NEW_DIRECTORY_PERMISSIONS, S_IFDIR, S_IFLNK, S_IFREG, SYMLINK_PERMISSIONS } from '../constants.js';
+import { concatBytes } from '../byte-string.js';
+import { encodePathKey } from '../path-key.js';
+import type { TreeEntry, TreeEntryType } from './prediction.js';
+
+/** What a name in a directory is. */
+export type Lookup = 'missing' | TreeEntryType;
+
+/** A directory reached by the parent walk: its volume path ('' is the target directory). */
+export type WalkOutcome =
+  | { readonly ok: true; readonly parent: string }
+  | { readonly ok: false; readonly errno: number; readonly component: Uint8Array };
+
+interface EntryMeta {
+  readonly pathBytes: Uint8Array;
+  permissions: number;
+  size: number | null;
+  digest: string | null;
+  atimeNs: bigint | null;
+  mtimeNs: bigint | null;
+}
+
+const READ = 0o400;
+const WRITE = 0o200;
+const SEARCH = 0o100;
+const SLASH = new Uint8Array([0x2f]);
+
+/** The modelled target directory. */
+export class ReceiverVolume {
+  readonly #fs = new Volume();
+  readonly #meta = new Map<string, EntryMeta>();
+  readonly #privileged: boolean;
+
+  /** `privileged`: the receiving user is root and bypasses permission bits. */
+  constructor(privileged: boolean) {
+    this.#privileged = privileged;
+  }
+
+  /** Walk `components` from the target directory, never following a symlink (O_RDONLY|O_DIRECTORY|O_NOFOLLOW). */
+  walkParents(components: readonly Uint8Array[]): WalkOutcome {
+    let parent = '';
+    for (const component of components) {
+      if (!this.#allows(parent, SEARCH)) return { ok: false, errno: Errno.EACCES, component };
+      const path = childPath(parent, component);
+      const found = this.#lookupPath(path);
+      if (found === 'missing') return { ok: false, errno: Errno.ENOENT, component };
+      // O_DIRECTORY is checked before O_NOFOLLOW's ELOOP, so a symlink fails as ENOTDIR.
+      if (found !== 'directory') return { ok: false, errno: Errno.ENOTDIR, component };
+      if (!this.#allows(path, READ)) return { ok: false, errno: Errno.EACCES, component };
+      parent = path;
+    }
+    return { ok: true, parent };
+  }
+
+  /** `mkdirat(parent, name, 0700)`: 0, EACCES or EEXIST. */
+  makeDirectory(parent: string, name: Uint8Array): number {
+    const path = childPath(parent, name);
+    const refused = this.#refuseCreate(parent, path);
+    if (refused !== 0) return refused;
+    this.#fs.mkdirSync(fsPath(path), { mode: 0o777 });
+    this.#record(parent, name, path, NEW_DIRECTORY_PERMISSIONS);
+    return 0;
+  }
+
+  /** Open an existing directory for a repeated header: 0, ENOTDIR (not a directory) or EACCES (unreadable). */
+  openDirectory(parent: string, name: Uint8Array): number {
+    const path = childPath(parent, name);
+    if (this.#lookupPath(path) !== 'directory') return Errno.ENOTDIR;
+    return this.#allows(path, READ) ? 0 : Errno.EACCES;
+  }
+
+  /** Whether an anonymous file may be created in `parent` (`O_TMPFILE` needs search and write): 0 or EACCES. */
+  checkCreate(parent: string): number {
+    return this.#allows(parent, SEARCH) && this.#allows(parent, WRITE) ? 0 : Errno.EACCES;
+  }
+
+  /** Create a regular file exclusively (open O_CREAT|O_EXCL, or linkat): 0, EACCES or EEXIST. */
+  createFile(parent: string, name: Uint8Array, permissions: number): number {
+    const path = childPath(parent, name);
+    const refused = this.#refuseCreate(parent, path);
+    if (refused !== 0) return refused;
+    this.#fs.writeFileSync(fsPath(path), '', { flag: 'wx' });
+    this.#record(parent, name, path, permissions).size = 0;
+    return 0;
+  }
+
+  /** `symlinkat(target, parent, name)`: 0, ENOENT (empty target), EACCES or EEXIST. */
+  createSymlink(parent: string, name: Uint8Array, target: Uint8Array): number {
+    if (target.length === 0) return Errno.ENOENT; // the kernel refuses an empty target before any lookup
+    const path = childPath(parent, name);
+    const refused = this.#refuseCreate(parent, path);
+    if (refused !== 0) return refused;
+    this.#fs.symlinkSync(encodePathKey(target), fsPath(path));
+    this.#record(parent, name, path, SYMLINK_PERMISSIONS).size = target.length;
+    return 0;
+  }
+
+  /** Record the content written to a file. */
+  setContent(parent: string, name: Uint8Array, size: number, digest: string): void {
+    const meta = this.#metaOf(parent, name);
+    meta.size = size;
+    meta.digest = digest;
+  }
+
+  /** `fchmod`: the entry's permission bits. */
+  setPermissions(parent: string, name: Uint8Array, permissions: number): void {
+    this.#metaOf(parent, name).permissions = permissions;
+  }
+
+  /** `futimens` with nanoseconds. */
+  setTimes(parent: string, name: Uint8Array, atimeNs: bigint, mtimeNs: bigint): void {
+    const meta = this.#metaOf(parent, name);
+    meta.atimeNs = atimeNs;
+    meta.mtimeNs = mtimeNs;
+  }
+
+  /** Every entry of the target directory, sorted by path bytes. */
+  tree(): TreeEntry[] {
+    const entries = [...this.#meta.entries()].map(([path, meta]) => this.#treeEntry(path, meta));
+    return entries.sort((a, b) => compareBytes(a.pathBytes, b.pathBytes)).map(({ entry }) => entry);
+  }
+
+  #treeEntry(path: string, meta: EntryMeta): { pathBytes: Uint8Array; entry: TreeEntry } {
+    const type = this.#lookupPath(path) as TreeEntryType;
+    const typeBits = type === 'file' ? S_IFREG : type === 'directory' ? S_IFDIR : S_IFLNK;
+    const target = type === 'symlink' ? String(this.#fs.readlinkSync(fsPath(path))) : null;
+    const entry: TreeEntry = {
+      path: encodePathKey(meta.pathBytes),
+      type,
+      mode: typeBits | meta.permissions,
+      size: meta.size,
+      digest: meta.digest,
+      target,
+      atimeNs: meta.atimeNs,
+      mtimeNs: meta.mtimeNs,
+    };
+    return { pathBytes: meta.pathBytes, entry };
+  }
+
+  #refuseCreate(parent: string, path: string): number {
+    if (!this.#allows(parent, SEARCH)) return Errno.EACCES;
+    if (this.#lookupPath(path) !== 'missing') return Errno.EEXIST;
+    if (!this.#allows(parent, WRITE)) return Errno.EACCES;
+    return 0;
+  }
+
+  #record(parent: string, name: Uint8Array, path: string, permissions: number): EntryMeta {
+    const parentBytes = parent === '' ? null : this.#meta.get(parent)!.pathBytes;
+    const pathBytes = parentBytes === null ? name.slice() : concatBytes([parentBytes, SLASH, name]);
+    const meta: EntryMeta = { pathBytes, permissions, size: null, digest: null, atimeNs: null, mtimeNs: null };
+    this.#meta.set(path, meta);
+    return meta;
+  }
+
+  #metaOf(parent: string, name: Uint8Array): EntryMeta {
+    return this.#meta.get(childPath(parent, name))!;
+  }
+
+  #allows(path: string, bit: number): boolean {
+    // The target directory itself is the receiving user's own, writable directory.
+    if (this.#privileged || path === '') return true;
+    return (this.#meta.get(path)!.permissions & bit) !== 0;
+  }
+
+  #lookupPath(path: string): Lookup {
+    const stats = this.#fs.lstatSync(fsPath(path), { throwIfNoEntry: false });
+    if (stats === undefined) return 'missing';
+    if (stats.isSymbolicLink()) return 'symlink';
+    return stats.isDirectory() ? 'directory' : 'file';
+  }
+}
+
+function childPath(parent: string, name: Uint8Array): string {
+  return `${parent}/${encodePathKey(name)}`;
+}
+
+function fsPath(path: string): string {
+  return path === '' ? '/' : path;
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
