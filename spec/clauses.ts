@@ -69,6 +69,7 @@ export const CLAUSES = [
   clause('recv.stop-at-error', '2', 'MUST', 'receiver', 'At the first error the receiver stops reading, sends the result with the extension where a last name is known, and exits.'),
   clause('recv.exit-status', '2', 'MUST', 'receiver', 'The receiver\'s exit status is its result code modulo 256.'),
   clause('recv.user-permissions', '2', 'MUST', 'receiver', 'The receiver works as the receiving user: creating or opening an entry where that user lacks permission (a directory made read-only by its repeated header) ends the transfer with EACCES (13) and the name.'),
+  clause('name.kernel-limits', '2', 'MUST', 'receiver', 'A path component longer than 255 bytes (NAME_MAX) or a link target of 4096 bytes or more (PATH_MAX) fails in the kernel with ENAMETOOLONG (36) and the component or name.'),
   clause('recv.verbose', '2', 'SHOULD', 'receiver', 'With -v the receiver prints the name of each non-directory entry on stderr.'),
 
   // §3 validation

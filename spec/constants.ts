@@ -40,6 +40,14 @@ export const MAX_PATH_BUFFER = 16384;
 /** Longest `namelen` and longest symlink `filelen` a receiver accepts (PROTOCOL §2). */
 export const MAX_NAME_LENGTH = MAX_PATH_BUFFER - 1;
 
+/**
+ * Linux limits the receiver meets through its system calls, not through the protocol:
+ * a path component longer than NAME_MAX fails its lookup (ext4, tmpfs) and a symlink
+ * target of PATH_MAX bytes or more fails `symlinkat`, both with ENAMETOOLONG.
+ */
+export const NAME_MAX = 255;
+export const PATH_MAX = 4096;
+
 /** Largest valid nanosecond field; upstream rejects anything above it. */
 export const MAX_NSEC = 999_999_999;
 

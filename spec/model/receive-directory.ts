@@ -10,6 +10,7 @@ import { appliedPermissions } from './applied-mode.js';
 import { nanoseconds, timesValid } from './header-times.js';
 import { nameComponents } from './name-components.js';
 import { stop, type Outcome, type ReceiverState } from './receiver-state.js';
+import { systemCallClause } from './system-call-clause.js';
 
 /** Upstream reports a bad directory name as the negated validator value, a u32 on the wire (quirk 1). */
 const NEGATED_EILSEQ = U32_MAX + 1 - Errno.EILSEQ;
@@ -25,13 +26,13 @@ export function receiveDirectory(state: ReceiverState, header: FileHeader, name:
 
   const { parents, last } = nameComponents(name);
   const walk = state.volume.walkParents(parents);
-  if (!walk.ok) return stop(walk.errno, walk.component, 'name', 'walk.no-follow');
+  if (!walk.ok) return stop(walk.errno, walk.component, 'name', systemCallClause(walk.errno, 'dir.repeat-not-directory'));
   const { parent } = walk;
   const volume = state.volume;
 
   const made = volume.makeDirectory(parent, last);
   if (made === 0) return null; // new: mode and times wait for the repeated header
-  if (made !== Errno.EEXIST) return stop(made, name, 'name', 'recv.user-permissions');
+  if (made !== Errno.EEXIST) return stop(made, name, 'name', systemCallClause(made, 'dir.repeat-not-directory'));
 
   const opened = volume.openDirectory(parent, last);
   if (opened === Errno.ENOTDIR) return stop(opened, name, 'name', 'dir.repeat-not-directory');

@@ -21,6 +21,7 @@ import { appliedPermissions } from './applied-mode.js';
 import { nanoseconds, timesValid } from './header-times.js';
 import { nameComponents } from './name-components.js';
 import { stop, type Outcome, type ReceiverState } from './receiver-state.js';
+import { systemCallClause } from './system-call-clause.js';
 
 /** Process one regular file; null when it was received and the next entry follows. */
 export function receiveFile(state: ReceiverState, header: FileHeader, name: Uint8Array): Outcome | null {
@@ -29,7 +30,7 @@ export function receiveFile(state: ReceiverState, header: FileHeader, name: Uint
 
   const { parents, last } = nameComponents(name);
   const walk = state.volume.walkParents(parents);
-  if (!walk.ok) return stop(walk.errno, walk.component, 'name', 'walk.no-follow');
+  if (!walk.ok) return stop(walk.errno, walk.component, 'name', systemCallClause(walk.errno, 'file.exclusive'));
   const { parent } = walk;
   const volume = state.volume;
 
@@ -37,7 +38,7 @@ export function receiveFile(state: ReceiverState, header: FileHeader, name: Uint
   const createdEarly = state.upstream && !state.options.upstreamTmpfile;
   const refused = createdEarly ? volume.createFile(parent, last, FALLBACK_FILE_PERMISSIONS) : volume.checkCreate(parent);
   if (refused !== 0) {
-    return stop(refused, name, 'name', refused === Errno.EEXIST ? 'file.exclusive' : 'recv.user-permissions');
+    return stop(refused, name, 'name', systemCallClause(refused, 'file.exclusive'));
   }
   const leftover = (): void => {
     if (createdEarly) state.quirks.add('leftover-file');
@@ -73,7 +74,7 @@ export function receiveFile(state: ReceiverState, header: FileHeader, name: Uint
   if (!createdEarly) {
     // linkat of the anonymous file: it is complete, but mode and times are not applied yet
     const taken = volume.createFile(parent, last, TMPFILE_PERMISSIONS);
-    if (taken !== 0) return stop(taken, name, 'name', 'file.exclusive');
+    if (taken !== 0) return stop(taken, name, 'name', systemCallClause(taken, 'file.exclusive'));
   }
   volume.setContent(parent, last, size, contentDigest);
 

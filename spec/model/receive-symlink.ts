@@ -3,10 +3,11 @@
  * validate name and target together, walk, create. Links get no mode or times.
  */
 import type { FileHeader } from '../codec/file-header.js';
-import { Errno, LEGAL_EOF, MAX_NAME_LENGTH } from '../constants.js';
+import { Errno, LEGAL_EOF, MAX_NAME_LENGTH, PATH_MAX } from '../constants.js';
 import { validateSymlink } from '../validator/validate-symlink.js';
 import { nameComponents } from './name-components.js';
 import { stop, type Outcome, type ReceiverState } from './receiver-state.js';
+import { systemCallClause } from './system-call-clause.js';
 
 /** Process one symlink; null when it was created and the next entry follows. */
 export function receiveSymlink(state: ReceiverState, header: FileHeader, name: Uint8Array): Outcome | null {
@@ -25,10 +26,11 @@ export function receiveSymlink(state: ReceiverState, header: FileHeader, name: U
 
   const { parents, last } = nameComponents(name);
   const walk = state.volume.walkParents(parents);
-  if (!walk.ok) return stop(walk.errno, walk.component, 'name', 'walk.no-follow');
+  if (!walk.ok) return stop(walk.errno, walk.component, 'name', systemCallClause(walk.errno, 'link.exclusive'));
 
   const refused = state.volume.createSymlink(walk.parent, last, target);
   if (refused === 0) return null;
-  const clause = refused === Errno.EEXIST ? 'link.exclusive' : refused === Errno.ENOENT ? 'name.empty' : 'recv.user-permissions';
-  return stop(refused, name, refused === Errno.ENOENT ? 'payload' : 'name', clause);
+  // An empty or over-long target fails before the kernel looks at the name.
+  const aboutTarget = refused === Errno.ENOENT || (refused === Errno.ENAMETOOLONG && target.length >= PATH_MAX);
+  return stop(refused, name, aboutTarget ? 'payload' : 'name', systemCallClause(refused, 'link.exclusive'));
 }

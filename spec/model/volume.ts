@@ -9,10 +9,20 @@
  * and nanosecond times (memfs keeps milliseconds).
  *
  * Each operation reproduces the errno order of the Linux call the receiver makes:
- * search permission on the parent, then an existing name (EEXIST), then write permission.
+ * search permission on the parent, then the filesystem's lookup (ENAMETOOLONG for a
+ * component over NAME_MAX), then an existing name (EEXIST), then write permission.
  */
 import { Volume } from 'memfs';
-import { Errno, NEW_DIRECTORY_PERMISSIONS, S_IFDIR, S_IFLNK, S_IFREG, SYMLINK_PERMISSIONS } from '../constants.js';
+import {
+  Errno,
+  NAME_MAX,
+  NEW_DIRECTORY_PERMISSIONS,
+  PATH_MAX,
+  S_IFDIR,
+  S_IFLNK,
+  S_IFREG,
+  SYMLINK_PERMISSIONS,
+} from '../constants.js';
 import { concatBytes } from '../byte-string.js';
 import { encodePathKey } from '../path-key.js';
 import type { TreeEntry, TreeEntryType } from './prediction.js';
@@ -55,6 +65,7 @@ export class ReceiverVolume {
     let parent = '';
     for (const component of components) {
       if (!this.#allows(parent, SEARCH)) return { ok: false, errno: Errno.EACCES, component };
+      if (component.length > NAME_MAX) return { ok: false, errno: Errno.ENAMETOOLONG, component };
       const path = childPath(parent, component);
       const found = this.#lookupPath(path);
       if (found === 'missing') return { ok: false, errno: Errno.ENOENT, component };
@@ -69,7 +80,7 @@ export class ReceiverVolume {
   /** `mkdirat(parent, name, 0700)`: 0, EACCES or EEXIST. */
   makeDirectory(parent: string, name: Uint8Array): number {
     const path = childPath(parent, name);
-    const refused = this.#refuseCreate(parent, path);
+    const refused = this.#refuseCreate(parent, path, name);
     if (refused !== 0) return refused;
     this.#fs.mkdirSync(fsPath(path), { mode: 0o777 });
     this.#record(parent, name, path, NEW_DIRECTORY_PERMISSIONS);
@@ -91,18 +102,20 @@ export class ReceiverVolume {
   /** Create a regular file exclusively (open O_CREAT|O_EXCL, or linkat): 0, EACCES or EEXIST. */
   createFile(parent: string, name: Uint8Array, permissions: number): number {
     const path = childPath(parent, name);
-    const refused = this.#refuseCreate(parent, path);
+    const refused = this.#refuseCreate(parent, path, name);
     if (refused !== 0) return refused;
     this.#fs.writeFileSync(fsPath(path), '', { flag: 'wx' });
     this.#record(parent, name, path, permissions).size = 0;
     return 0;
   }
 
-  /** `symlinkat(target, parent, name)`: 0, ENOENT (empty target), EACCES or EEXIST. */
+  /** `symlinkat(target, parent, name)`: 0, ENOENT (empty target), ENAMETOOLONG, EACCES or EEXIST. */
   createSymlink(parent: string, name: Uint8Array, target: Uint8Array): number {
-    if (target.length === 0) return Errno.ENOENT; // the kernel refuses an empty target before any lookup
+    // The kernel copies the target in before any lookup: empty or too long fails first.
+    if (target.length === 0) return Errno.ENOENT;
+    if (target.length >= PATH_MAX) return Errno.ENAMETOOLONG;
     const path = childPath(parent, name);
-    const refused = this.#refuseCreate(parent, path);
+    const refused = this.#refuseCreate(parent, path, name);
     if (refused !== 0) return refused;
     this.#fs.symlinkSync(encodePathKey(target), fsPath(path));
     this.#record(parent, name, path, SYMLINK_PERMISSIONS).size = target.length;
@@ -151,8 +164,9 @@ export class ReceiverVolume {
     return { pathBytes: meta.pathBytes, entry };
   }
 
-  #refuseCreate(parent: string, path: string): number {
+  #refuseCreate(parent: string, path: string, name: Uint8Array): number {
     if (!this.#allows(parent, SEARCH)) return Errno.EACCES;
+    if (name.length > NAME_MAX) return Errno.ENAMETOOLONG;
     if (this.#lookupPath(path) !== 'missing') return Errno.EEXIST;
     if (!this.#allows(parent, WRITE)) return Errno.EACCES;
     return 0;
