@@ -82,7 +82,7 @@ export class ReceiverVolume {
     const path = childPath(parent, name);
     const refused = this.#refuseCreate(parent, path, name);
     if (refused !== 0) return refused;
-    this.#fs.mkdirSync(fsPath(path), { mode: 0o777 });
+    this.#fs.mkdirSync(path, { mode: 0o777 });
     this.#record(parent, name, path, NEW_DIRECTORY_PERMISSIONS);
     return 0;
   }
@@ -104,7 +104,7 @@ export class ReceiverVolume {
     const path = childPath(parent, name);
     const refused = this.#refuseCreate(parent, path, name);
     if (refused !== 0) return refused;
-    this.#fs.writeFileSync(fsPath(path), '', { flag: 'wx' });
+    this.#fs.writeFileSync(path, '', { flag: 'wx' });
     this.#record(parent, name, path, permissions).size = 0;
     return 0;
   }
@@ -117,7 +117,7 @@ export class ReceiverVolume {
     const path = childPath(parent, name);
     const refused = this.#refuseCreate(parent, path, name);
     if (refused !== 0) return refused;
-    this.#fs.symlinkSync(encodePathKey(target), fsPath(path));
+    this.#fs.symlinkSync(encodePathKey(target), path);
     this.#record(parent, name, path, SYMLINK_PERMISSIONS).size = target.length;
     return 0;
   }
@@ -150,7 +150,7 @@ export class ReceiverVolume {
   #treeEntry(path: string, meta: EntryMeta): { pathBytes: Uint8Array; entry: TreeEntry } {
     const type = this.#lookupPath(path) as TreeEntryType;
     const typeBits = type === 'file' ? S_IFREG : type === 'directory' ? S_IFDIR : S_IFLNK;
-    const target = type === 'symlink' ? String(this.#fs.readlinkSync(fsPath(path))) : null;
+    const target = type === 'symlink' ? String(this.#fs.readlinkSync(path)) : null;
     const entry: TreeEntry = {
       path: encodePathKey(meta.pathBytes),
       type,
@@ -191,7 +191,7 @@ export class ReceiverVolume {
   }
 
   #lookupPath(path: string): Lookup {
-    const stats = this.#fs.lstatSync(fsPath(path), { throwIfNoEntry: false });
+    const stats = this.#fs.lstatSync(path, { throwIfNoEntry: false });
     if (stats === undefined) return 'missing';
     if (stats.isSymbolicLink()) return 'symlink';
     return stats.isDirectory() ? 'directory' : 'file';
@@ -200,10 +200,6 @@ export class ReceiverVolume {
 
 function childPath(parent: string, name: Uint8Array): string {
   return `${parent}/${encodePathKey(name)}`;
-}
-
-function fsPath(path: string): string {
-  return path === '' ? '/' : path;
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {

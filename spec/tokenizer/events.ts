@@ -23,7 +23,10 @@ export type UnframedReason =
 interface Span {
   /** Offset of the first byte in the stream. */
   readonly offset: number;
-  /** Number of stream bytes the event covers (0 only for a `truncated` file content). */
+  /**
+   * Number of stream bytes the event covers. Zero for an empty link target, for a
+   * `truncated` file content, and for the `unframed` event that marks where framing stops.
+   */
   readonly length: number;
 }
 

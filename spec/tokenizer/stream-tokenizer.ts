@@ -115,7 +115,7 @@ export class StreamTokenizer {
       }
       events.push({ kind: 'header', offset, length, header });
       if (header.namelen > MAX_NAME_LENGTH) {
-        this.#phase = { kind: 'unframed', reason: 'name-too-long' };
+        this.#unframe('name-too-long', events);
         return;
       }
       this.#phase = { kind: 'name', header };
@@ -142,7 +142,7 @@ export class StreamTokenizer {
       this.#phase = header.filelen === 0n ? { kind: 'header' } : { kind: 'file-content', remaining: header.filelen };
     } else if (type === S_IFLNK) {
       if (header.filelen > BigInt(MAX_NAME_LENGTH)) {
-        this.#phase = { kind: 'unframed', reason: 'target-too-long' };
+        this.#unframe('target-too-long', events);
       } else if (header.filelen === 0n) {
         events.push({ kind: 'link-target', offset: this.#offset, length: 0, raw: new Uint8Array(0), target: new Uint8Array(0) });
         this.#phase = { kind: 'header' };
@@ -151,7 +151,13 @@ export class StreamTokenizer {
         this.#expect(Number(header.filelen));
       }
     } else {
-      this.#phase = { kind: 'unframed', reason: 'entry-type' };
+      this.#unframe('entry-type', events);
     }
+  }
+
+  /** From here on nothing is framed; a zero-length event marks the point even if no byte follows. */
+  #unframe(reason: UnframedReason, events: StreamEvent[]): void {
+    this.#phase = { kind: 'unframed', reason };
+    events.push({ kind: 'unframed', reason, offset: this.#offset, length: 0, bytes: new Uint8Array(0) });
   }
 }

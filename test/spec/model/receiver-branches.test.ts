@@ -614,3 +614,19 @@ describe('every branch of the receiver algorithm', () => {
     });
   }
 });
+
+describe('permission branches of the parent walk', () => {
+  const run = (parts: readonly StreamPart[]) => {
+    const prediction = predict(buildStream(parts));
+    return [prediction.result.errorCode, decoder.decode(prediction.result.lastName!), prediction.clause];
+  };
+  it('a directory without search permission cannot be walked through', () => {
+    expect(run([dir('d'), dir('d/e'), dir('d', { mode: 0o600 }), file('d/e/f', 'x'), endMarker()])).toEqual([Errno.EACCES, 'e', 'recv.user-permissions']);
+  });
+  it('nothing can be created in a directory without search permission', () => {
+    expect(run([dir('d'), dir('d', { mode: 0o600 }), file('d/f', 'x'), endMarker()])).toEqual([Errno.EACCES, 'd/f', 'recv.user-permissions']);
+  });
+  it('a repeated header cannot open a directory it made unreadable', () => {
+    expect(run([dir('d'), dir('d', { mode: 0o300 }), dir('d'), endMarker()])).toEqual([Errno.EACCES, 'd', 'recv.user-permissions']);
+  });
+});
