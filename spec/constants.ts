@@ -46,6 +46,7 @@ export const MAX_NAME_LENGTH = MAX_PATH_BUFFER - 1;
  * target of PATH_MAX bytes or more fails `symlinkat`, both with ENAMETOOLONG.
  */
 export const NAME_MAX = 255;
+/** See {@link NAME_MAX}. */
 export const PATH_MAX = 4096;
 
 /** Largest valid nanosecond field; upstream rejects anything above it. */
@@ -59,14 +60,21 @@ export const U32_MAX = 0xffff_ffff;
 /** Largest value of a 64-bit header field. */
 export const U64_MAX = 2n ** 64n - 1n;
 
-/** `st_mode` file-type mask and type values (PROTOCOL §1). */
+/** `st_mode` file-type mask (PROTOCOL §1). */
 export const S_IFMT = 0o170000;
+/** Regular file. */
 export const S_IFREG = 0o100000;
+/** Directory. */
 export const S_IFDIR = 0o040000;
+/** Symbolic link. */
 export const S_IFLNK = 0o120000;
+/** Character device (hostile input only). */
 export const S_IFCHR = 0o020000;
+/** Block device (hostile input only). */
 export const S_IFBLK = 0o060000;
+/** FIFO (hostile input only). */
 export const S_IFIFO = 0o010000;
+/** Socket (hostile input only). */
 export const S_IFSOCK = 0o140000;
 
 /** Permission bits a receiver may apply: `mode & 0o7777` (PROTOCOL §2). */
@@ -122,8 +130,9 @@ export const ValidatorFlag = {
 /** Every validator flag bit; others are rejected as EINVAL like upstream's flag check. */
 export const ALL_VALIDATOR_FLAGS = 0b11111;
 
-/** First and last printable ASCII byte: always accepted in names, kept when sanitizing. */
+/** First printable ASCII byte: 0x20..0x7E are always accepted in names and kept when sanitizing. */
 export const PRINTABLE_ASCII_FIRST = 0x20;
+/** Last printable ASCII byte. */
 export const PRINTABLE_ASCII_LAST = 0x7e;
 
 /** Size of the qubes.OpenInVM filename field (PROTOCOL §8). */
