@@ -33,6 +33,7 @@ export { QUIRK_POSITIONS, type QuirkPosition, type QuirkId } from './model/posit
 export { CLAUSES, findClause, type Clause, type ClauseId, type ClauseLevel, type ClauseSubject } from './clauses.js';
 
 export { checkInvariants } from './invariants/check-invariants.js';
+export { treeSnapshot, type Owner } from './invariants/tree-snapshot.js';
 export type { Snapshot, SnapshotEntry, SnapshotEntryType, InvariantContext, Violation } from './invariants/snapshot.js';
 
 export { buildStream, entryBytes, type BuildOptions } from './builder/build-stream.js';

@@ -8,8 +8,8 @@ import { Errno, FATAL_EXIT_STATUS, U32_MAX } from '../constants.js';
 import { validateFileName } from '../validator/validate-file-name.js';
 import { appliedPermissions } from './applied-mode.js';
 import { nanoseconds, timesValid } from './header-times.js';
-import { nameComponents } from './name-components.js';
 import { stop, type Outcome, type ReceiverState } from './receiver-state.js';
+import { isOutcome, walkToParent } from './walk-to-parent.js';
 import { systemCallClause } from './system-call-clause.js';
 
 /** Upstream reports a bad directory name as the negated validator value, a u32 on the wire (quirk 1). */
@@ -24,10 +24,9 @@ export function receiveDirectory(state: ReceiverState, header: FileHeader, name:
   }
   if (!state.upstream && !timesValid(header)) return stop(Errno.EINVAL, name, 'header', 'quirk.nsec-range');
 
-  const { parents, last } = nameComponents(name);
-  const walk = state.volume.walkParents(parents);
-  if (!walk.ok) return stop(walk.errno, walk.component, 'name', systemCallClause(walk.errno, 'dir.repeat-not-directory'));
-  const { parent } = walk;
+  const place = walkToParent(state, name, 'dir.repeat-not-directory');
+  if (isOutcome(place)) return place;
+  const { parent, last } = place;
   const volume = state.volume;
 
   const made = volume.makeDirectory(parent, last);

@@ -19,8 +19,8 @@ import {
 import { validateFileName } from '../validator/validate-file-name.js';
 import { appliedPermissions } from './applied-mode.js';
 import { nanoseconds, timesValid } from './header-times.js';
-import { nameComponents } from './name-components.js';
 import { stop, type Outcome, type ReceiverState } from './receiver-state.js';
+import { isOutcome, walkToParent } from './walk-to-parent.js';
 import { systemCallClause } from './system-call-clause.js';
 
 /** Process one regular file; null when it was received and the next entry follows. */
@@ -28,10 +28,9 @@ export function receiveFile(state: ReceiverState, header: FileHeader, name: Uint
   if (validateFileName(name, state.validatorFlags) !== 0) return stop(Errno.EILSEQ, name, 'name', 'file.name-valid');
   if (!state.upstream && !timesValid(header)) return stop(Errno.EINVAL, name, 'header', 'quirk.nsec-range');
 
-  const { parents, last } = nameComponents(name);
-  const walk = state.volume.walkParents(parents);
-  if (!walk.ok) return stop(walk.errno, walk.component, 'name', systemCallClause(walk.errno, 'file.exclusive'));
-  const { parent } = walk;
+  const place = walkToParent(state, name, 'file.exclusive');
+  if (isOutcome(place)) return place;
+  const { parent, last } = place;
   const volume = state.volume;
 
   // Upstream's fallback creates the final name first; the others only check they may create.

@@ -5,8 +5,8 @@
 import type { FileHeader } from '../codec/file-header.js';
 import { Errno, LEGAL_EOF, MAX_NAME_LENGTH, PATH_MAX } from '../constants.js';
 import { validateSymlink } from '../validator/validate-symlink.js';
-import { nameComponents } from './name-components.js';
 import { stop, type Outcome, type ReceiverState } from './receiver-state.js';
+import { isOutcome, walkToParent } from './walk-to-parent.js';
 import { systemCallClause } from './system-call-clause.js';
 
 /** Process one symlink; null when it was created and the next entry follows. */
@@ -24,11 +24,11 @@ export function receiveSymlink(state: ReceiverState, header: FileHeader, name: U
   const invalid = validateSymlink(name, target, state.validatorFlags);
   if (invalid !== 0) return stop(invalid, target, 'payload', 'link.validated');
 
-  const { parents, last } = nameComponents(name);
-  const walk = state.volume.walkParents(parents);
-  if (!walk.ok) return stop(walk.errno, walk.component, 'name', systemCallClause(walk.errno, 'link.exclusive'));
+  const place = walkToParent(state, name, 'link.exclusive');
+  if (isOutcome(place)) return place;
+  const { parent, last } = place;
 
-  const refused = state.volume.createSymlink(walk.parent, last, target);
+  const refused = state.volume.createSymlink(parent, last, target);
   if (refused === 0) return null;
   // An empty or over-long target fails before the kernel looks at the name.
   const aboutTarget = refused === Errno.ENOENT || (refused === Errno.ENAMETOOLONG && target.length >= PATH_MAX);

@@ -31,11 +31,9 @@ import {
   validateFileName,
   validateSymlink,
   type Decoded,
+  treeSnapshot,
   type ReceiverOptions,
-  type Snapshot,
-  type SnapshotEntry,
   type StreamEvent,
-  type TreeEntry,
 } from '../../../spec/index.js';
 
 function law(holds: boolean, what: string): void {
@@ -80,27 +78,6 @@ function signature(events: readonly StreamEvent[]): string {
   return parts.join(' ');
 }
 
-function snapshotOf(tree: readonly TreeEntry[]): Snapshot {
-  const user = { uid: 1000, gid: 1000 };
-  const snapshot: Record<string, SnapshotEntry> = {
-    target: { ...user, type: 'directory', mode: 0o40700, size: 0, nlink: 2, digest: null, linkTarget: null, atimeNs: 0n, mtimeNs: 0n },
-  };
-  for (const entry of tree) {
-    snapshot[`target/${entry.path}`] = {
-      ...user,
-      type: entry.type,
-      mode: entry.mode,
-      size: entry.size ?? 0,
-      nlink: entry.type === 'directory' ? 2 : 1,
-      digest: entry.digest,
-      linkTarget: entry.target,
-      atimeNs: entry.atimeNs ?? 0n,
-      mtimeNs: entry.mtimeNs ?? 0n,
-    };
-  }
-  return snapshot;
-}
-
 /** The fuzz entry point (Jazzer.js calls it with each input). */
 export function fuzz(data: Buffer): void {
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.length);
@@ -120,7 +97,8 @@ export function fuzz(data: Buffer): void {
     law(events.some((event) => event.kind === 'end-marker'), 'success without an end marker');
   }
   const resolved = resolveOptions(options);
-  const violations = checkInvariants({ target: snapshotOf([]).target! }, snapshotOf(prediction.tree), {
+  const owner = { uid: 1000, gid: 1000 };
+  const violations = checkInvariants(treeSnapshot([], owner), treeSnapshot(prediction.tree, owner), {
     targetPath: 'target',
     uid: 1000,
     gid: 1000,
