@@ -22,7 +22,10 @@ export interface TreeEntry {
   readonly target: string | null;
   /** Access time in nanoseconds since the epoch; null when the receiver's clock set it, not the stream. */
   readonly atimeNs: bigint | null;
-  /** Modification time in nanoseconds since the epoch; null when the receiver's clock set it. */
+  /**
+   * Modification time in nanoseconds since the epoch; null when the receiver's clock set it
+   * (a new directory, or a directory that got a new entry after its times were applied).
+   */
   readonly mtimeNs: bigint | null;
 }
 

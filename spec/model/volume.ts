@@ -173,7 +173,10 @@ export class ReceiverVolume {
   }
 
   #record(parent: string, name: Uint8Array, path: string, permissions: number): EntryMeta {
-    const parentBytes = parent === '' ? null : this.#meta.get(parent)!.pathBytes;
+    const parentMeta = parent === '' ? null : this.#meta.get(parent)!;
+    // A new entry changes its directory: the clock now owns that directory's mtime.
+    if (parentMeta !== null) parentMeta.mtimeNs = null;
+    const parentBytes = parentMeta === null ? null : parentMeta.pathBytes;
     const pathBytes = parentBytes === null ? name.slice() : concatBytes([parentBytes, SLASH, name]);
     const meta: EntryMeta = { pathBytes, permissions, size: null, digest: null, atimeNs: null, mtimeNs: null };
     this.#meta.set(path, meta);

@@ -270,6 +270,13 @@ const BRANCHES: readonly Branch[] = [
     clause: 'recv.end-success',
   },
   {
+    name: 'an entry created after the directory\'s times were applied gives its mtime back to the clock',
+    stream: [dir('d'), dir('d', { atime: 3, mtime: 4 }), file('d/f', 'x'), endMarker()],
+    result: [0, 'd/f'],
+    tree: ['dir d 0755 t=3000000000/clock', 'file d/f 0644 1B t=0/0'],
+    clause: 'recv.end-success',
+  },
+  {
     name: 'a directory header over a file',
     stream: [file('f', 'x'), dir('f'), endMarker()],
     result: [Errno.ENOTDIR, 'f'],
@@ -312,7 +319,7 @@ const BRANCHES: readonly Branch[] = [
     stream: [dir('d'), dir('d', { mode: 0o555 }), file('d/f', 'x'), endMarker()],
     options: { privileged: true },
     result: [0, 'd/f'],
-    tree: ['dir d 0555 t=0/0', 'file d/f 0644 1B t=0/0'],
+    tree: ['dir d 0555 t=0/clock', 'file d/f 0644 1B t=0/0'],
     clause: 'recv.end-success',
   },
   {
