@@ -34,12 +34,16 @@ interface Span {
 export interface HeaderEvent extends Span {
   readonly kind: 'header';
   readonly header: FileHeader;
+  /** The 32 header bytes. */
+  readonly raw: Uint8Array;
 }
 
 /** The end marker: a complete header with `namelen` 0 (its other fields are ignored). */
 export interface EndMarkerEvent extends Span {
   readonly kind: 'end-marker';
   readonly header: FileHeader;
+  /** The 32 header bytes. */
+  readonly raw: Uint8Array;
 }
 
 /** The `namelen` name bytes of an entry. */

@@ -5,7 +5,8 @@
  * of name, then the payload its type defines. It holds at most one header, name or link
  * target in memory (each ≤ 16383 bytes); file content passes through as views of the
  * pushed chunks, so memory does not grow with `filelen`. It never throws on any bytes.
- * Event payloads view the caller's chunks: do not mutate a chunk after pushing it.
+ * An event's bytes may view the chunk that completed it: use or copy them before that
+ * chunk is reused. Partial fields carried over to the next push are copied.
  */
 import { readFileHeader, type FileHeader } from '../codec/file-header.js';
 import { FILE_HEADER_SIZE, MAX_NAME_LENGTH, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../constants.js';
@@ -67,11 +68,16 @@ export class StreamTokenizer {
       }
       // header, name or link-target: assemble a bounded field
       const take = Math.min(this.#need - this.#pendingLength, rest);
-      this.#pending.push(chunk.subarray(at, at + take));
+      const piece = chunk.subarray(at, at + take);
       this.#pendingLength += take;
       this.#offset += take;
       at += take;
-      if (this.#pendingLength === this.#need) this.#complete(events);
+      if (this.#pendingLength === this.#need) {
+        this.#pending.push(piece);
+        this.#complete(events);
+      } else {
+        this.#pending.push(piece.slice()); // kept past this push: the caller may reuse the chunk
+      }
     }
     return events;
   }
@@ -109,11 +115,11 @@ export class StreamTokenizer {
     if (phase.kind === 'header') {
       const header = readFileHeader(bytes);
       if (header.namelen === 0) {
-        events.push({ kind: 'end-marker', offset, length, header });
+        events.push({ kind: 'end-marker', offset, length, header, raw: bytes });
         this.#phase = { kind: 'trailing' };
         return;
       }
-      events.push({ kind: 'header', offset, length, header });
+      events.push({ kind: 'header', offset, length, header, raw: bytes });
       if (header.namelen > MAX_NAME_LENGTH) {
         this.#unframe('name-too-long', events);
         return;

@@ -1,0 +1,45 @@
+/**
+ * The qfc_fs native addon (qfc_fs.c), typed, and loaded if it was built at install.
+ *
+ * Every call returns a non-negative value or -errno; see qfc_fs.c.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** The functions qfc_fs.c exports. */
+export interface NativeFs {
+  openDirectoryAt(dirfd: number, name: Uint8Array, noFollow: number): number;
+  mkdirAt(dirfd: number, name: Uint8Array, mode: number): number;
+  symlinkAt(target: Uint8Array, dirfd: number, name: Uint8Array): number;
+  openTmpfileAt(dirfd: number, mode: number): number;
+  createExclusiveAt(dirfd: number, name: Uint8Array, mode: number): number;
+  linkFdAt(fd: number, dirfd: number, name: Uint8Array): number;
+  linkAt(olddirfd: number, oldname: Uint8Array, newdirfd: number, newname: Uint8Array): number;
+  unlinkAt(dirfd: number, name: Uint8Array): number;
+  fchmod(fd: number, mode: number): number;
+  futimens(fd: number, atime: number, atimeNsec: number, mtime: number, mtimeNsec: number): number;
+  fstat(fd: number): readonly [mode: number, uid: number, gid: number, size: number] | number;
+  syncfs(fd: number): number;
+}
+
+/** `AT_FDCWD` of Linux. */
+export const AT_FDCWD = -100;
+
+// Built in the source tree by node-gyp at install; found from src/ (tests) and from dist/.
+const CANDIDATES = ['./build/Release/qfc_fs.node', '../../../../implementations/reference/native/build/Release/qfc_fs.node'];
+
+/** The addon, or the reason it is not available. */
+export function loadNativeFs(): { readonly ok: true; readonly fs: NativeFs } | { readonly ok: false; readonly reason: string } {
+  const require = createRequire(import.meta.url);
+  for (const candidate of CANDIDATES) {
+    const path = fileURLToPath(new URL(candidate, import.meta.url));
+    if (!existsSync(path)) continue;
+    try {
+      return { ok: true, fs: require(path) as NativeFs };
+    } catch (error) {
+      return { ok: false, reason: `cannot load ${path}: ${(error as Error).message.split('\n')[0]}` };
+    }
+  }
+  return { ok: false, reason: 'the native addon was not built (node-gyp failed or was skipped at install)' };
+}
