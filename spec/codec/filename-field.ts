@@ -48,5 +48,5 @@ export function decodeFilenameField(bytes: Uint8Array): Decoded<FilenameField> {
   if (bytes.length < FILENAME_FIELD_SIZE) return truncated('filename-field', 0, FILENAME_FIELD_SIZE, bytes.length);
   const text = cString(bytes.subarray(0, USABLE));
   const viewOnly = text.length >= PREFIX.length && bytesEqual(text.subarray(0, PREFIX.length), PREFIX);
-  return { ok: true, value: { viewOnly, name: (viewOnly ? text.subarray(PREFIX.length) : text).slice() } };
+  return { ok: true, value: { viewOnly, name: new Uint8Array(viewOnly ? text.subarray(PREFIX.length) : text) } };
 }

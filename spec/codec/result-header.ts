@@ -86,8 +86,9 @@ export function decodeResult(bytes: Uint8Array): Decoded<DecodedResult> {
     ok: true,
     value: {
       ...header,
-      lastName: bytes.slice(nameOffset, nameOffset + nameLength),
-      trailing: bytes.slice(nameOffset + nameLength),
+      // plain copies, also when the input is a Node Buffer
+      lastName: new Uint8Array(bytes.subarray(nameOffset, nameOffset + nameLength)),
+      trailing: new Uint8Array(bytes.subarray(nameOffset + nameLength)),
     },
   };
 }

@@ -5,6 +5,7 @@
  * use it). It reads the input only as far as the transfer goes: at the first error it
  * stops, like the receiver must, and the rest of the input is left unread.
  */
+import { constants } from 'node:os';
 import { encodeResult } from '../../../spec/codec/result-header.js';
 import { EXIT_STATUS_MODULUS } from '../../../spec/constants.js';
 import { type BackendChoice, openTarget } from './open-target.js';
@@ -31,7 +32,10 @@ export interface UnpackResult {
 /** Receive `input` into `targetDir`. Rejects only for a target that cannot be opened. */
 export async function unpack(input: AsyncIterable<Uint8Array>, targetDir: string, options: UnpackOptions = {}): Promise<UnpackResult> {
   const fs = openTarget(targetDir, options.backend);
-  if (typeof fs === 'number') throw new Error(`cannot open target directory ${targetDir} (errno ${fs})`);
+  if (typeof fs === 'number') {
+    const name = Object.entries(constants.errno).find(([, errno]) => errno === fs)?.[0] ?? 'errno';
+    throw new Error(`cannot open target directory ${targetDir}: ${name} (${fs})`);
+  }
   try {
     const session = new ReceiverSession(fs, options);
     let ended = false;

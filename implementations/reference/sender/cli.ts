@@ -9,7 +9,6 @@
  * line (the receiver's error with its sanitized last name, a checksum mismatch, a
  * malformed result) on stderr and exits 1. Bad usage: one line, exit 2.
  */
-import { once } from 'node:events';
 import { pack } from './pack.js';
 
 const USAGE = 'usage: qfile-agent [--ignore-symlinks] [--] PATH...';
@@ -28,6 +27,17 @@ function parse(argv: readonly string[]): { paths: string[]; ignoreSymlinks: bool
   return { paths, ignoreSymlinks };
 }
 
+/** Resolves when `stream` can take more, or has failed or closed (the receiver went away). */
+function writable(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      for (const event of ['drain', 'error', 'close']) stream.off(event, done);
+      resolve();
+    };
+    for (const event of ['drain', 'error', 'close']) stream.on(event, done);
+  });
+}
+
 async function main(): Promise<number> {
   const command = parse(process.argv.slice(2));
   if (typeof command === 'string') {
@@ -44,7 +54,7 @@ async function main(): Promise<number> {
   });
   for await (const chunk of transfer.chunks()) {
     if (broken) break;
-    if (!process.stdout.write(chunk)) await Promise.race([once(process.stdout, 'drain'), once(process.stdout, 'error')]);
+    if (!process.stdout.write(chunk)) await writable(process.stdout);
   }
   // Our side is done: the receiver sees end of input, answers and closes.
   process.stdout.end();
