@@ -21,8 +21,12 @@ export async function runPair(sender: Side, receiver: Side, timeoutMs = 60_000):
   const receiverChild = spawn(receiver.command, receiver.args, { cwd: receiver.cwd, env: receiver.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
   senderChild.stdout.pipe(receiverChild.stdin);
   receiverChild.stdout.pipe(senderChild.stdin);
-  // A side that exits early breaks the other's pipe: that is part of the protocol.
+  // A side that exits early breaks the other's pipe: that is part of the protocol. Close the
+  // pipe from the other side too, as qrexec does, so the survivor sees EPIPE instead of
+  // blocking on a pipe nobody drains.
   for (const stream of [receiverChild.stdin, senderChild.stdin]) stream.on('error', () => {});
+  receiverChild.on('exit', () => senderChild.stdout.destroy());
+  senderChild.on('exit', () => receiverChild.stdout.destroy());
   const collect = (child: typeof senderChild) =>
     new Promise<{ status: number | null; stderr: string }>((resolve) => {
       let stderr = '';

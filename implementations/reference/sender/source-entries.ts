@@ -40,9 +40,10 @@ function* walk(path: Buffer, name: Uint8Array, ignoreSymlinks: boolean): Generat
     for (const child of children) {
       yield* walk(Buffer.concat([path, SLASH, child]), Buffer.concat([name, SLASH, child]), ignoreSymlinks);
     }
-    // Sent again after the children: the receiver applies mode and times only now,
-    // so a read-only directory can still be filled first.
-    yield { type: 'directory', name, path, stats: lstatSync(path, { bigint: true }), closing: true };
+    // The same header again after the children: the receiver applies mode and times only
+    // now, so a read-only directory can still be filled first. Same stats, not a new lstat:
+    // listing the directory may have moved its atime.
+    yield { type: 'directory', name, path, stats, closing: true };
   }
   // anything else (fifo, socket, device) is not sent
 }
