@@ -16,6 +16,14 @@ export function cString(bytes: Uint8Array): Uint8Array {
   return nul === -1 ? bytes : bytes.subarray(0, nul);
 }
 
+/**
+ * A copy of `bytes` as a plain Uint8Array. Not `bytes.slice()`: on a Node Buffer, slice()
+ * returns a view of the same memory, so a kept "copy" would change with a reused buffer.
+ */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
+}
+
 /** One array holding all parts in order. */
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let total = 0;

@@ -23,7 +23,7 @@ import {
   S_IFREG,
   SYMLINK_PERMISSIONS,
 } from '../constants.js';
-import { concatBytes } from '../byte-string.js';
+import { concatBytes, copyBytes } from '../byte-string.js';
 import { encodePathKey } from '../path-key.js';
 import type { TreeEntry, TreeEntryType } from './prediction.js';
 
@@ -177,7 +177,7 @@ export class ReceiverVolume {
     // A new entry changes its directory: the clock now owns that directory's mtime.
     if (parentMeta !== null) parentMeta.mtimeNs = null;
     const parentBytes = parentMeta === null ? null : parentMeta.pathBytes;
-    const pathBytes = parentBytes === null ? name.slice() : concatBytes([parentBytes, SLASH, name]);
+    const pathBytes = parentBytes === null ? copyBytes(name) : concatBytes([parentBytes, SLASH, name]);
     const meta: EntryMeta = { pathBytes, permissions, size: null, digest: null, atimeNs: null, mtimeNs: null };
     this.#meta.set(path, meta);
     return meta;

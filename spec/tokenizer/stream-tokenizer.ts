@@ -10,7 +10,7 @@
  */
 import { readFileHeader, type FileHeader } from '../codec/file-header.js';
 import { FILE_HEADER_SIZE, MAX_NAME_LENGTH, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../constants.js';
-import { cString, concatBytes } from '../byte-string.js';
+import { cString, concatBytes, copyBytes } from '../byte-string.js';
 import { SpecUsageError } from '../errors.js';
 import type { StreamEvent, StreamField, UnframedReason } from './events.js';
 
@@ -76,7 +76,7 @@ export class StreamTokenizer {
         this.#pending.push(piece);
         this.#complete(events);
       } else {
-        this.#pending.push(piece.slice()); // kept past this push: the caller may reuse the chunk
+        this.#pending.push(copyBytes(piece)); // kept past this push: the caller may reuse the chunk
       }
     }
     return events;

@@ -3,9 +3,10 @@
  */
 import { fileURLToPath } from 'node:url';
 
-const dist = (path: string): string => fileURLToPath(new URL(`../../dist/implementations/reference/${path}`, import.meta.url));
+// The bundled programs, exactly what the package's bins run.
+const bin = (name: string): string => fileURLToPath(new URL(`../../dist/bin/${name}.js`, import.meta.url));
 
-export const QFILE_UNPACKER = dist('receiver/cli.js');
-export const QFILE_AGENT = dist('sender/cli.js');
-export const QOPEN_IN_VM = dist('open-in-vm/client-cli.js');
-export const VM_FILE_EDITOR = dist('open-in-vm/server-cli.js');
+export const QFILE_UNPACKER = bin('qfile-unpacker');
+export const QFILE_AGENT = bin('qfile-agent');
+export const QOPEN_IN_VM = bin('qopen-in-vm');
+export const VM_FILE_EDITOR = bin('vm-file-editor');

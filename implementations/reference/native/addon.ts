@@ -26,8 +26,13 @@ export interface NativeFs {
 /** `AT_FDCWD` of Linux. */
 export const AT_FDCWD = -100;
 
-// Built in the source tree by node-gyp at install; found from src/ (tests) and from dist/.
-const CANDIDATES = ['./build/Release/qfc_fs.node', '../../../../implementations/reference/native/build/Release/qfc_fs.node'];
+// Built in the source tree by node-gyp at install. This module runs from the source tree
+// (tests), from dist/ (tsc output) and from dist/bin/ (the bundled programs).
+const CANDIDATES = [
+  './build/Release/qfc_fs.node',
+  '../../../../implementations/reference/native/build/Release/qfc_fs.node',
+  '../../implementations/reference/native/build/Release/qfc_fs.node',
+];
 
 /** The addon, or the reason it is not available. */
 export function loadNativeFs(): { readonly ok: true; readonly fs: NativeFs } | { readonly ok: false; readonly reason: string } {

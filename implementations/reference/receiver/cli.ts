@@ -13,7 +13,8 @@
  *   --version, --help
  * Bad usage: one line on stderr, exit status 2, nothing read and no result sent.
  */
-import { readFileSync, statfsSync, writeSync } from 'node:fs';
+import { statfsSync, writeSync } from 'node:fs';
+import { REFERENCE_VERSION } from '../version.js';
 import { BackendError, describeBackend } from './open-target.js';
 import { stdinChunks } from './stdin-chunks.js';
 import { unpack, type UnpackOptions } from './unpack.js';
@@ -81,8 +82,7 @@ function waitForSpace(length: bigint, margin: bigint): void {
 }
 
 function version(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return `qfile-unpacker (qfc reference receiver) ${manifest.version}\nbackend: ${describeBackend()}`;
+  return `qfile-unpacker (qfc reference receiver) ${REFERENCE_VERSION}\nbackend: ${describeBackend()}`;
 }
 
 async function main(): Promise<number> {

@@ -11,6 +11,7 @@
  *
  * Imports are kept to the few spec modules it needs so that the CLI starts fast.
  */
+import { copyBytes } from '../../../spec/byte-string.js';
 import type { FileHeader } from '../../../spec/codec/file-header.js';
 import {
   Errno,
@@ -116,7 +117,7 @@ export class ReceiverSession {
       this.#release(state.dir);
     }
     this.#state = { kind: 'done' };
-    this.#outcome = { errorCode, lastName: lastName === null ? null : lastName.slice() };
+    this.#outcome = { errorCode, lastName: lastName === null ? null : copyBytes(lastName) };
   }
 
   #handle(event: StreamEvent): void {
@@ -131,7 +132,7 @@ export class ReceiverSession {
         return this.#header(event.header);
       case 'name':
         this.crc.update(event.raw);
-        this.#lastName = event.name.slice(); // the chunk it views may be reused
+        this.#lastName = copyBytes(event.name); // the chunk it views may be reused
         return this.#entry((state as Extract<State, { kind: 'name' }>).header, this.#lastName);
       case 'file-content':
         this.crc.update(event.bytes);

@@ -1,7 +1,11 @@
 /**
- * Standard input as chunks of up to 1 MiB, read synchronously: the receiver has nothing
- * else to do while it waits, and a blocking read is the cheapest way to move a large file
- * through Node. A fresh buffer per read keeps every chunk valid for as long as it is held.
+ * Standard input as chunks, read synchronously into one reused 1 MiB buffer: the receiver
+ * has nothing else to do while it waits, a blocking read is the cheapest way to move a
+ * large file through Node, and one buffer keeps memory flat (a pipe hands over at most
+ * its capacity per read, so a fresh buffer per read would churn the heap).
+ *
+ * Each chunk is valid only until the next one is requested: the consumer must be done
+ * with it by then (the receiver is: it writes content out and copies what it keeps).
  * A non-blocking descriptor (EAGAIN) switches to Node's asynchronous stream.
  */
 import { createReadStream, readSync } from 'node:fs';
@@ -10,8 +14,8 @@ const CHUNK = 1 << 20;
 
 /** Chunks of fd 0 until end of input. */
 export async function* stdinChunks(): AsyncGenerator<Uint8Array> {
+  const buffer = Buffer.allocUnsafe(CHUNK);
   for (;;) {
-    const buffer = Buffer.allocUnsafe(CHUNK);
     let length: number;
     try {
       length = readSync(0, buffer, 0, CHUNK, null);

@@ -11,6 +11,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { encodeFileHeader, type FileHeader } from '../../../spec/codec/file-header.js';
 import { decodeResult } from '../../../spec/codec/result-header.js';
 import { FILE_HEADER_SIZE } from '../../../spec/constants.js';
+import { copyBytes } from '../../../spec/byte-string.js';
 import { Crc32Accumulator } from '../../../spec/crc.js';
 import { failureMessage } from './messages.js';
 import { sourceEntries, type SourceEntry } from './source-entries.js';
@@ -76,7 +77,7 @@ export class SenderTransfer {
 
   /** Bytes the receiver wrote. */
   receive(bytes: Uint8Array): void {
-    this.#answer.push(bytes.slice());
+    this.#answer.push(copyBytes(bytes));
   }
 
   /** The receiver's output has ended: the verdict can be given. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildStream, dir, endMarker, file } from '../../../spec/index.js';
 
-const QFC = new URL('../../../dist/harness/cli/qfc.js', import.meta.url).pathname;
+const QFC = new URL('../../../dist/bin/qfc.js', import.meta.url).pathname;
 const qfc = (args: string[], input?: Uint8Array) => spawnSync(process.execPath, [QFC, ...args], { input, encoding: 'utf8' });
 const work = mkdtempSync(join(tmpdir(), 'qfc-cli-'));
 const streamFile = join(work, 'tree.qfc');

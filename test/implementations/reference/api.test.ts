@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildStream } from '../../../spec/builder/build-stream.js';
 import { endMarker, file } from '../../../spec/builder/stream-parts.js';
 import { describeBackend, openTarget, pack, unpack, type BackendChoice } from '../../../implementations/reference/index.js';
+import { REFERENCE_VERSION } from '../../../implementations/reference/version.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 /** Chunks handed over one at a time, with a look at the target between them. */
@@ -76,6 +77,11 @@ describe('reference API', () => {
     expect(describeBackend('fallback')).toBe('pure-Node fallback (forced)');
     const fs = openTarget(tempDir(), 'fallback');
     expect(typeof fs === 'number' ? fs : fs.backend).toBe('fallback');
+  });
+
+  it('reports the package\'s version', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(REFERENCE_VERSION).toBe(manifest.version);
   });
 
   it('rejects a target directory that does not exist', async () => {

@@ -49,10 +49,21 @@ async function* chunksOf(stream: Uint8Array, cuts: readonly number[]): AsyncGene
   yield stream.slice(start);
 }
 
-async function expectAgreement(backend: 'native' | 'fallback', stream: Uint8Array, options: Options, cuts: number[], comparison: TreeComparison) {
+/** The same chunks, each copied into one Node Buffer that is reused, as the CLI reads stdin. */
+async function* reusedBufferChunks(stream: Uint8Array, cuts: readonly number[]): AsyncGenerator<Uint8Array> {
+  const shared = Buffer.alloc(stream.length + 1);
+  for await (const chunk of chunksOf(stream, cuts)) {
+    shared.fill(0xee); // whatever the receiver kept from the previous chunk gets clobbered
+    shared.set(chunk);
+    yield shared.subarray(0, chunk.length);
+  }
+}
+
+async function expectAgreement(backend: 'native' | 'fallback', stream: Uint8Array, options: Options, cuts: number[], comparison: TreeComparison, reuse = false) {
   const target = tempDir(`qfc-diff-${backend}-`);
   try {
-    const result = await unpack(chunksOf(stream, cuts), target, { ...options, backend });
+    const input = reuse ? reusedBufferChunks(stream, cuts) : chunksOf(stream, cuts);
+    const result = await unpack(input, target, { ...options, backend });
     const prediction = predict(stream, { ...options, privileged });
     const decoded = decodeResult(result.wire);
     expect(decoded.ok && { errorCode: decoded.value.errorCode, crc32: decoded.value.crc32, lastName: decoded.value.lastName }).toEqual({
@@ -71,6 +82,11 @@ describe('reference receiver vs the model', () => {
   test.prop([streamArb, optionsArb, fc.array(fc.nat(), { maxLength: 4 })], { numRuns: 320 })(
     'native backend: result, exit status and tree equal the prediction',
     async (stream, options, cuts) => expectAgreement('native', stream, options, cuts, {}),
+  );
+
+  test.prop([streamArb, optionsArb, fc.array(fc.nat(), { maxLength: 6 })], { numRuns: 120 })(
+    'native backend reading through one reused buffer, as the CLI does',
+    async (stream, options, cuts) => expectAgreement('native', stream, options, cuts, {}, true),
   );
 
   test.prop([streamArb, optionsArb, fc.array(fc.nat(), { maxLength: 4 })], { numRuns: 120 })(

@@ -1,0 +1,110 @@
+/**
+ * `npm run bench`: the reference receiver's cold start, throughput and peak memory,
+ * each next to a baseline run in the same process on the same machine:
+ *
+ *   cold start   qfile-unpacker on a stream holding only the end marker, vs `node -e ''`
+ *   throughput   one N MiB file (default 1024) through qfile-unpacker, vs `cat > file`
+ *                (and vs `cat > file; sync -f file`, since the receiver flushes before answering)
+ *   peak RSS     VmHWM of the receiver during the large transfer
+ *
+ * Options: --size-mib N, --runs N (cold start samples, default 30), --backend native|fallback.
+ * Figures only: nothing here passes or fails.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildStream } from '../../spec/builder/build-stream.js';
+import { endMarker, file } from '../../spec/builder/stream-parts.js';
+import { encodeFileHeader } from '../../spec/codec/file-header.js';
+import { PACKAGE_ROOT } from '../package-root.js';
+
+const RECEIVER = join(PACKAGE_ROOT, 'dist', 'bin', 'qfile-unpacker.js');
+const MIB = 1 << 20;
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(name);
+  if (index === -1) return fallback;
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    process.stderr.write(`bench: ${name} takes a positive whole number\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+
+function timeRuns(runs: number, command: string, args: string[], input: Uint8Array, env: NodeJS.ProcessEnv): number[] {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const cwd = mkdtempSync(join(tmpdir(), 'qfc-bench-'));
+    const start = process.hrtime.bigint();
+    const run = spawnSync(command, args, { cwd, input, env });
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    rmSync(cwd, { recursive: true, force: true });
+    if (run.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
+  }
+  return times;
+}
+
+/** Feed `parts` (the data chunk repeated `repeat` times in the middle) to `command`; wall time and peak RSS. */
+async function stream(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, head: Uint8Array, data: Uint8Array, repeat: number, tail: Uint8Array) {
+  const start = process.hrtime.bigint();
+  const child = spawn(command, args, { cwd, env, stdio: ['pipe', 'ignore', 'inherit'] });
+  let peakKiB = 0;
+  const poll = setInterval(() => {
+    try {
+      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (match) peakKiB = Math.max(peakKiB, Number(match[1]));
+    } catch {
+      // exited between polls
+    }
+  }, 20);
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const write = async (bytes: Uint8Array): Promise<void> => {
+    if (!child.stdin.write(bytes)) await new Promise((resolve) => child.stdin.once('drain', resolve));
+  };
+  await write(head);
+  for (let i = 0; i < repeat; i++) await write(data);
+  await write(tail);
+  child.stdin.end();
+  const status = await exited;
+  clearInterval(poll);
+  if (status !== 0) throw new Error(`${command} exited ${status}`);
+  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, peakKiB };
+}
+
+async function main(): Promise<void> {
+  const sizeMiB = option('--size-mib', 1024);
+  const runs = option('--runs', 30);
+  const backendIndex = process.argv.indexOf('--backend');
+  const backend = backendIndex === -1 ? 'native' : process.argv[backendIndex + 1]!;
+  const env = { ...process.env, QFC_RECEIVER_BACKEND: backend };
+  const version = spawnSync(process.execPath, [RECEIVER, '--version'], { env, encoding: 'utf8' }).stdout.trim().replace('\n', ', ');
+  console.log(`${version}; node ${process.version}; ${sizeMiB} MiB file; ${runs} cold-start runs`);
+
+  const empty = buildStream([endMarker()]);
+  const receiverStart = median(timeRuns(runs, process.execPath, [RECEIVER], empty, env));
+  const nodeStart = median(timeRuns(runs, process.execPath, ['-e', ''], empty, env));
+  console.log(`cold start: qfile-unpacker ${receiverStart.toFixed(1)} ms (median), node -e '' ${nodeStart.toFixed(1)} ms, ratio ${(receiverStart / nodeStart).toFixed(2)}`);
+
+  const data = Buffer.alloc(MIB, 0xa5);
+  const size = BigInt(sizeMiB) * BigInt(MIB);
+  const header = buildStream([file('big', '', { header: { filelen: size } })]);
+  const work = mkdtempSync(join(tmpdir(), 'qfc-bench-'));
+  try {
+    const received = await stream(process.execPath, [RECEIVER], work, env, header, data, sizeMiB, encodeFileHeader({ namelen: 0, mode: 0, filelen: 0n, atime: 0, atimeNsec: 0, mtime: 0, mtimeNsec: 0 }));
+    rmSync(join(work, 'big'));
+    const cat = await stream('sh', ['-c', 'cat > big'], work, env, new Uint8Array(0), data, sizeMiB, new Uint8Array(0));
+    rmSync(join(work, 'big'));
+    const catSync = await stream('sh', ['-c', 'cat > big && sync -f big'], work, env, new Uint8Array(0), data, sizeMiB, new Uint8Array(0));
+    const rate = (seconds: number) => `${(sizeMiB / seconds).toFixed(0)} MiB/s`;
+    console.log(`throughput: qfile-unpacker ${rate(received.seconds)} (${received.seconds.toFixed(2)} s), cat > file ${rate(cat.seconds)} (ratio ${(cat.seconds / received.seconds).toFixed(2)}), cat > file; sync ${rate(catSync.seconds)} (ratio ${(catSync.seconds / received.seconds).toFixed(2)})`);
+    console.log(`peak RSS: qfile-unpacker ${(received.peakKiB / 1024).toFixed(1)} MiB during the ${sizeMiB} MiB transfer (cat: ${(cat.peakKiB / 1024).toFixed(1)} MiB)`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
