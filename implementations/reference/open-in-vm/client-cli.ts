@@ -11,7 +11,7 @@
  * is not writable the reply is kept as $QFC_TMPDIR (or /tmp)/file_edited_in_dvm.XXXXXX and
  * the user is told where. Failures: one line on stderr, exit 1; bad usage: exit 2.
  */
-import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, mkdtempSync, openSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeFilenameField } from '../../../spec/codec/filename-field.js';
 import { copyAll } from './read-exactly.js';
@@ -57,40 +57,34 @@ function send(file: string, viewOnly: boolean): void {
   closeSync(1); // the server reads the content until our output ends
 }
 
+/** Copy the reply into `temp`; true when it was not empty (an empty one is removed). */
+function takeReply(temp: { path: string; fd: number }, mode: number | null): boolean {
+  let size: number;
+  try {
+    size = copyAll(0, temp.fd);
+    if (size > 0) {
+      if (mode !== null) fchmodSync(temp.fd, mode);
+      fsyncSync(temp.fd);
+    }
+  } finally {
+    closeSync(temp.fd);
+  }
+  if (size === 0) unlinkSync(temp.path);
+  return size > 0;
+}
+
 function receive(file: string): void {
   const beside = createBeside(file);
   if (beside !== null) {
-    let size: number;
-    try {
-      size = copyAll(0, beside.fd);
-      if (size > 0) {
-        fchmodSync(beside.fd, statSync(file).mode & 0o7777);
-        fsyncSync(beside.fd);
-      }
-    } finally {
-      closeSync(beside.fd);
-    }
-    if (size > 0) renameSync(beside.path, file);
-    else unlinkSync(beside.path);
+    if (takeReply(beside, statSync(file).mode & 0o7777)) renameSync(beside.path, file);
     return;
   }
   // The file's directory is not writable: keep the reply elsewhere and say so.
-  const directory = mkdtempSync(join(process.env.QFC_TMPDIR ?? '/tmp', 'file_edited_in_dvm.'));
-  const kept = join(directory, 'reply');
-  const fd = openSync(kept, EXCLUSIVE, 0o600);
-  const size = (() => {
-    try {
-      return copyAll(0, fd);
-    } finally {
-      closeSync(fd);
-    }
-  })();
-  if (size === 0) {
-    unlinkSync(kept);
-    rmdirSync(directory);
-    return;
+  const kept = createBeside(join(process.env.QFC_TMPDIR ?? '/tmp', 'file_edited_in_dvm'));
+  if (kept === null) throw new Failure(`${file} was edited, but no temporary file could be created for the new content`);
+  if (takeReply(kept, null)) {
+    process.stderr.write(`qopen-in-vm: ${file} was edited, but its directory is not writable; the edited file is saved as ${kept.path}\n`);
   }
-  process.stderr.write(`qopen-in-vm: ${file} was edited, but its directory is not writable; the edited file is saved as ${kept}\n`);
 }
 
 /** Read the reply to its end and drop it (viewing only: nothing may change). */
