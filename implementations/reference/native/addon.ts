@@ -16,7 +16,7 @@ export interface NativeFs {
   createExclusiveAt(dirfd: number, name: Uint8Array, mode: number): number;
   linkFdAt(fd: number, dirfd: number, name: Uint8Array): number;
   linkAt(olddirfd: number, oldname: Uint8Array, newdirfd: number, newname: Uint8Array): number;
-  unlinkAt(dirfd: number, name: Uint8Array): number;
+  unlinkAt(dirfd: number, name: Uint8Array, flags: number): number;
   fchmod(fd: number, mode: number): number;
   futimens(fd: number, atime: number, atimeNsec: number, mtime: number, mtimeNsec: number): number;
   fstat(fd: number): readonly [mode: number, uid: number, gid: number, size: number] | number;

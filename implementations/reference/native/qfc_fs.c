@@ -95,36 +95,66 @@ static napi_value outcome(napi_env env, int64_t ret)
     return int_value(env, ret < 0 ? -errno : ret);
 }
 
-/* openDirectoryAt(dirfd, name, noFollow): a directory opened read-only. */
-static napi_value open_directory_at(napi_env env, napi_callback_info info)
+/* A call on one name in a directory, with one integer argument. */
+typedef int (*name_call)(int dirfd, const char *name, int32_t argument);
+
+static int open_directory(int dirfd, const char *name, int32_t no_follow)
+{
+    return openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOCTTY | (no_follow ? O_NOFOLLOW : 0));
+}
+
+static int make_directory(int dirfd, const char *name, int32_t mode)
+{
+    return mkdirat(dirfd, name, (mode_t)mode);
+}
+
+static int create_exclusive(int dirfd, const char *name, int32_t mode)
+{
+    return openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, (mode_t)mode);
+}
+
+static int unlink_name(int dirfd, const char *name, int32_t flags)
+{
+    return unlinkat(dirfd, name, flags);
+}
+
+/* Arguments (dirfd, name, integer) → call(dirfd, name, integer): its result or -errno. */
+static napi_value call_on_name(napi_env env, napi_callback_info info, name_call call)
 {
     napi_value argv[MAX_ARGS];
-    int32_t dirfd, no_follow, status;
-    if (get_args(env, info, 3, argv) || get_int(env, argv[0], &dirfd) || get_int(env, argv[2], &no_follow))
+    int32_t dirfd, argument, status;
+    if (get_args(env, info, 3, argv) || get_int(env, argv[0], &dirfd) || get_int(env, argv[2], &argument))
         return NULL;
     char *name = get_name(env, argv[1], &status);
     if (name == NULL)
         return status > 0 ? NULL : int_value(env, status);
-    int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOCTTY | (no_follow ? O_NOFOLLOW : 0);
-    int fd = openat(dirfd, name, flags);
-    napi_value result = outcome(env, fd);
+    napi_value result = outcome(env, call(dirfd, name, argument));
     free(name);
     return result;
+}
+
+/* openDirectoryAt(dirfd, name, noFollow): a directory opened read-only. */
+static napi_value open_directory_at(napi_env env, napi_callback_info info)
+{
+    return call_on_name(env, info, open_directory);
 }
 
 /* mkdirAt(dirfd, name, mode) */
 static napi_value mkdir_at(napi_env env, napi_callback_info info)
 {
-    napi_value argv[MAX_ARGS];
-    int32_t dirfd, mode, status;
-    if (get_args(env, info, 3, argv) || get_int(env, argv[0], &dirfd) || get_int(env, argv[2], &mode))
-        return NULL;
-    char *name = get_name(env, argv[1], &status);
-    if (name == NULL)
-        return status > 0 ? NULL : int_value(env, status);
-    napi_value result = outcome(env, mkdirat(dirfd, name, (mode_t)mode));
-    free(name);
-    return result;
+    return call_on_name(env, info, make_directory);
+}
+
+/* createExclusiveAt(dirfd, name, mode): a new regular file, never an existing entry or a link. */
+static napi_value create_exclusive_at(napi_env env, napi_callback_info info)
+{
+    return call_on_name(env, info, create_exclusive);
+}
+
+/* unlinkAt(dirfd, name, flags) */
+static napi_value unlink_at(napi_env env, napi_callback_info info)
+{
+    return call_on_name(env, info, unlink_name);
 }
 
 /* symlinkAt(target, dirfd, name) */
@@ -156,22 +186,6 @@ static napi_value open_tmpfile_at(napi_env env, napi_callback_info info)
     if (get_args(env, info, 2, argv) || get_int(env, argv[0], &dirfd) || get_int(env, argv[1], &mode))
         return NULL;
     return outcome(env, openat(dirfd, ".", O_WRONLY | O_TMPFILE | O_CLOEXEC | O_NOCTTY, (mode_t)mode));
-}
-
-/* createExclusiveAt(dirfd, name, mode): a new regular file, never an existing entry or a link. */
-static napi_value create_exclusive_at(napi_env env, napi_callback_info info)
-{
-    napi_value argv[MAX_ARGS];
-    int32_t dirfd, mode, status;
-    if (get_args(env, info, 3, argv) || get_int(env, argv[0], &dirfd) || get_int(env, argv[2], &mode))
-        return NULL;
-    char *name = get_name(env, argv[1], &status);
-    if (name == NULL)
-        return status > 0 ? NULL : int_value(env, status);
-    int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
-    napi_value result = outcome(env, openat(dirfd, name, flags, (mode_t)mode));
-    free(name);
-    return result;
 }
 
 /*
@@ -215,21 +229,6 @@ static napi_value link_at(napi_env env, napi_callback_info info)
     napi_value result = outcome(env, linkat(olddirfd, oldname, newdirfd, newname, 0));
     free(oldname);
     free(newname);
-    return result;
-}
-
-/* unlinkAt(dirfd, name) */
-static napi_value unlink_at(napi_env env, napi_callback_info info)
-{
-    napi_value argv[MAX_ARGS];
-    int32_t dirfd, status;
-    if (get_args(env, info, 2, argv) || get_int(env, argv[0], &dirfd))
-        return NULL;
-    char *name = get_name(env, argv[1], &status);
-    if (name == NULL)
-        return status > 0 ? NULL : int_value(env, status);
-    napi_value result = outcome(env, unlinkat(dirfd, name, 0));
-    free(name);
     return result;
 }
 

@@ -39,17 +39,21 @@ export class NativeTargetFilesystem implements TargetFilesystem {
   readonly backend = 'native';
   readonly root: DirectoryHandle;
   readonly #native: NativeFs;
-  #tmpfile = true;
+  #tmpfile: boolean;
 
-  /** Open `targetDir`; an errno when it cannot be opened as a directory. */
-  static open(native: NativeFs, targetDir: string): NativeTargetFilesystem | number {
+  /**
+   * Open `targetDir`; an errno when it cannot be opened as a directory. `tmpfile: false`
+   * starts on the staging path, as on a filesystem without O_TMPFILE (tests use it).
+   */
+  static open(native: NativeFs, targetDir: string, tmpfile = true): NativeTargetFilesystem | number {
     const fd = native.openDirectoryAt(AT_FDCWD, Buffer.from(targetDir), 0);
-    return fd < 0 ? -fd : new NativeTargetFilesystem(native, fd);
+    return fd < 0 ? -fd : new NativeTargetFilesystem(native, fd, tmpfile);
   }
 
-  private constructor(native: NativeFs, rootFd: number) {
+  private constructor(native: NativeFs, rootFd: number, tmpfile: boolean) {
     this.#native = native;
     this.root = directory(rootFd);
+    this.#tmpfile = tmpfile;
   }
 
   openDirectory(dir: DirectoryHandle, name: Uint8Array): DirectoryHandle | number {
@@ -106,7 +110,7 @@ export class NativeTargetFilesystem implements TargetFilesystem {
   abandonFile(file: PendingFile): void {
     const { fd, staging } = file as NativePendingFile;
     closeSync(fd);
-    if (staging !== null) this.#native.unlinkAt(staging.dirfd, staging.name);
+    if (staging !== null) this.#native.unlinkAt(staging.dirfd, staging.name, 0);
   }
 
   createSymlink(dir: DirectoryHandle, name: Uint8Array, target: Uint8Array): number {

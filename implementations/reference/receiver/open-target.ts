@@ -33,11 +33,15 @@ export function describeBackend(choice: BackendChoice = backendFromEnvironment()
   return `pure-Node fallback (${native.reason}; times to the microsecond)`;
 }
 
-/** Open `targetDir` with the chosen backend; an errno when it is not an openable directory. */
-export function openTarget(targetDir: string, choice: BackendChoice = backendFromEnvironment()): TargetFilesystem | number {
+/**
+ * Open `targetDir` with the chosen backend; an errno when it is not an openable directory.
+ * `nativeTmpfile: false` makes the native backend stage files as it does on a filesystem
+ * without O_TMPFILE.
+ */
+export function openTarget(targetDir: string, choice: BackendChoice = backendFromEnvironment(), nativeTmpfile = true): TargetFilesystem | number {
   if (choice !== 'fallback') {
     const native = loadNativeFs();
-    if (native.ok) return NativeTargetFilesystem.open(native.fs, targetDir);
+    if (native.ok) return NativeTargetFilesystem.open(native.fs, targetDir, nativeTmpfile);
     if (choice === 'native') throw new BackendError(`native backend forced but ${native.reason}`);
   }
   return FallbackTargetFilesystem.open(targetDir);

@@ -15,6 +15,8 @@ import { ReceiverSession, type ReceiverSettings } from './receiver-session.js';
 export interface UnpackOptions extends ReceiverSettings {
   /** Backend to use (default: `QFC_RECEIVER_BACKEND`, else the addon when built). */
   readonly backend?: BackendChoice;
+  /** False: the native backend stages files as where O_TMPFILE is missing (default true). */
+  readonly nativeTmpfile?: boolean;
 }
 
 /** What the receiver answers. */
@@ -31,7 +33,7 @@ export interface UnpackResult {
 
 /** Receive `input` into `targetDir`. Rejects only for a target that cannot be opened. */
 export async function unpack(input: AsyncIterable<Uint8Array>, targetDir: string, options: UnpackOptions = {}): Promise<UnpackResult> {
-  const fs = openTarget(targetDir, options.backend);
+  const fs = openTarget(targetDir, options.backend, options.nativeTmpfile);
   if (typeof fs === 'number') {
     const name = Object.entries(constants.errno).find(([, errno]) => errno === fs)?.[0] ?? 'errno';
     throw new Error(`cannot open target directory ${targetDir}: ${name} (${fs})`);

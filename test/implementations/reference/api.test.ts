@@ -56,17 +56,22 @@ describe('reference API', () => {
     expect(outcome.message).toBe('File copy: not overwriting an existing file; clean the QubesIncoming directory and retry; Last file: "a"');
   });
 
-  for (const backend of ['native', 'fallback'] as BackendChoice[]) {
-    it(`${backend}: a file never appears under its name before it is complete, and a cut stream leaves nothing`, async () => {
+  const variants: readonly [string, BackendChoice, boolean][] = [
+    ['native', 'native', true],
+    ['native without O_TMPFILE', 'native', false],
+    ['fallback', 'fallback', true],
+  ];
+  for (const [label, backend, nativeTmpfile] of variants) {
+    it(`${label}: a file never appears under its name before it is complete, and a cut stream leaves nothing`, async () => {
       const target = tempDir();
       const stream = buildStream([file('doc', 'x'.repeat(4000)), endMarker()]);
       const seen: string[][] = [];
       const cutAfterHalf = [stream.subarray(0, 2000), stream.subarray(2000, 3000)];
-      const result = await unpack(slowly(cutAfterHalf, () => seen.push(readdirSync(target))), target, { backend });
+      const result = await unpack(slowly(cutAfterHalf, () => seen.push(readdirSync(target))), target, { backend, nativeTmpfile });
       expect(result.errorCode).toBe(31415926);
       for (const listing of seen) expect(listing).not.toContain('doc');
       expect(readdirSync(target)).toEqual([]); // no partial file, no staging file
-      const complete = await unpack(slowly([stream.subarray(0, 2000), stream.subarray(2000)], () => seen.push(readdirSync(target))), target, { backend });
+      const complete = await unpack(slowly([stream.subarray(0, 2000), stream.subarray(2000)], () => seen.push(readdirSync(target))), target, { backend, nativeTmpfile });
       expect(complete.errorCode).toBe(0);
       expect(readdirSync(target)).toEqual(['doc']);
     });

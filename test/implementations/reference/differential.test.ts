@@ -59,11 +59,16 @@ async function* reusedBufferChunks(stream: Uint8Array, cuts: readonly number[]):
   }
 }
 
-async function expectAgreement(backend: 'native' | 'fallback', stream: Uint8Array, options: Options, cuts: number[], comparison: TreeComparison, reuse = false) {
+interface Variant {
+  readonly reuse?: boolean;
+  readonly nativeTmpfile?: boolean;
+}
+
+async function expectAgreement(backend: 'native' | 'fallback', stream: Uint8Array, options: Options, cuts: number[], comparison: TreeComparison, variant: Variant = {}) {
   const target = tempDir(`qfc-diff-${backend}-`);
   try {
-    const input = reuse ? reusedBufferChunks(stream, cuts) : chunksOf(stream, cuts);
-    const result = await unpack(input, target, { ...options, backend });
+    const input = variant.reuse === true ? reusedBufferChunks(stream, cuts) : chunksOf(stream, cuts);
+    const result = await unpack(input, target, { ...options, backend, nativeTmpfile: variant.nativeTmpfile });
     const prediction = predict(stream, { ...options, privileged });
     const decoded = decodeResult(result.wire);
     expect(decoded.ok && { errorCode: decoded.value.errorCode, crc32: decoded.value.crc32, lastName: decoded.value.lastName }).toEqual({
@@ -86,7 +91,12 @@ describe('reference receiver vs the model', () => {
 
   test.prop([streamArb, optionsArb, fc.array(fc.nat(), { maxLength: 6 })], { numRuns: 120 })(
     'native backend reading through one reused buffer, as the CLI does',
-    async (stream, options, cuts) => expectAgreement('native', stream, options, cuts, {}, true),
+    async (stream, options, cuts) => expectAgreement('native', stream, options, cuts, {}, { reuse: true }),
+  );
+
+  test.prop([streamArb, optionsArb, fc.array(fc.nat(), { maxLength: 4 })], { numRuns: 100 })(
+    'native backend staging files, as on a filesystem without O_TMPFILE',
+    async (stream, options, cuts) => expectAgreement('native', stream, options, cuts, { ignoreDirectoryMtimes: true }, { nativeTmpfile: false }),
   );
 
   test.prop([streamArb, optionsArb, fc.array(fc.nat(), { maxLength: 4 })], { numRuns: 120 })(
