@@ -1,0 +1,31 @@
+/**
+ * The implementations qfc brings: the reference pair, and `--receiver` / `--sender`
+ * shortcuts that wrap any shell command line.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeBackend } from '../../implementations/reference/receiver/open-target.js';
+import { PACKAGE_ROOT } from '../package-root.js';
+import { DEFAULT_TIME_LIMIT_MS, UPSTREAM_PROFILE_ARGS, type Implementation } from './implementation.js';
+
+const bin = (name: string): string[] => [process.execPath, join(PACKAGE_ROOT, 'dist', 'bin', `${name}.js`)];
+
+/** The bundled reference pair (built into dist/bin by npm ci). */
+export function referenceImplementation(): Implementation {
+  if (!existsSync(join(PACKAGE_ROOT, 'dist', 'bin', 'qfile-unpacker.js'))) {
+    throw new Error('the reference programs are not built: run npm ci (or npm run build)');
+  }
+  const backend = describeBackend();
+  return {
+    name: `qfc reference (${backend.startsWith('native') ? 'native addon' : 'pure-Node fallback'})`,
+    receiver: { argv: bin('qfile-unpacker'), profiles: UPSTREAM_PROFILE_ARGS, timeResolution: backend.startsWith('native') ? 'ns' : 'us' },
+    sender: { argv: bin('qfile-agent'), ignoreSymlinks: ['--ignore-symlinks'] },
+    openInVm: { client: bin('qopen-in-vm'), server: bin('vm-file-editor') },
+    timeLimitMs: DEFAULT_TIME_LIMIT_MS,
+  };
+}
+
+/** A command line run through /bin/sh, with the profile arguments appended as "$@". */
+export function shellCommand(command: string, label: string): string[] {
+  return ['/bin/sh', '-c', `${command} "$@"`, label];
+}

@@ -1,0 +1,96 @@
+/**
+ * Read and check an implementation manifest (implementation-manifest.schema.json).
+ * Every problem is a ManifestError with a one-line message naming the field.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DEFAULT_TIME_LIMIT_MS, PROFILES, type Implementation, type Profile } from './implementation.js';
+
+/** A manifest that cannot be used; the message is one line for the user. */
+export class ManifestError extends Error {
+  override readonly name = 'ManifestError';
+}
+
+type Json = Record<string, unknown>;
+
+function object(value: unknown, field: string): Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ManifestError(`${field} must be an object`);
+  return value as Json;
+}
+
+function only(value: Json, field: string, allowed: readonly string[]): void {
+  const unknown = Object.keys(value).find((key) => !allowed.includes(key));
+  if (unknown !== undefined) throw new ManifestError(`${field} has an unknown field '${unknown}'`);
+}
+
+function strings(value: unknown, field: string, nonEmpty: boolean): string[] {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string') || (nonEmpty && value.length === 0)) {
+    throw new ManifestError(`${field} must be ${nonEmpty ? 'a non-empty' : 'an'} array of strings`);
+  }
+  return value as string[];
+}
+
+/** Resolve ./ and ../ elements against the manifest's directory. */
+function argv(value: unknown, field: string, base: string): string[] {
+  return strings(value, field, true).map((arg) => (arg.startsWith('./') || arg.startsWith('../') ? resolve(base, arg) : arg));
+}
+
+/** Parse a manifest's JSON text; `base` is its directory. */
+export function parseManifest(text: string, base: string): Implementation {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ManifestError(`not JSON: ${(error as Error).message}`);
+  }
+  const manifest = object(json, 'the manifest');
+  only(manifest, 'the manifest', ['$schema', 'contract', 'name', 'timeLimitMs', 'receiver', 'sender', 'openInVm']);
+  if (manifest.contract !== 1) throw new ManifestError('contract must be 1 (this qfc implements INTERPRETING.md version 1)');
+  if (typeof manifest.name !== 'string' || manifest.name === '') throw new ManifestError('name must be a non-empty string');
+  const timeLimitMs = manifest.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+  if (typeof timeLimitMs !== 'number' || !Number.isInteger(timeLimitMs) || timeLimitMs < 100) throw new ManifestError('timeLimitMs must be an integer of at least 100');
+
+  let receiver: Implementation['receiver'] = null;
+  if (manifest.receiver !== undefined) {
+    const section = object(manifest.receiver, 'receiver');
+    only(section, 'receiver', ['command', 'profiles', 'timeResolution']);
+    const profiles: Partial<Record<Profile, string[]>> = {};
+    const given = section.profiles === undefined ? { default: [] } : object(section.profiles, 'receiver.profiles');
+    only(given, 'receiver.profiles', PROFILES);
+    for (const [profile, args] of Object.entries(given)) profiles[profile as Profile] = strings(args, `receiver.profiles.${profile}`, false);
+    const resolution = section.timeResolution ?? 'ns';
+    if (resolution !== 'ns' && resolution !== 'us') throw new ManifestError("receiver.timeResolution must be 'ns' or 'us'");
+    receiver = { argv: argv(section.command, 'receiver.command', base), profiles, timeResolution: resolution };
+  }
+  let sender: Implementation['sender'] = null;
+  if (manifest.sender !== undefined) {
+    const section = object(manifest.sender, 'sender');
+    only(section, 'sender', ['command', 'ignoreSymlinks']);
+    const ignoreSymlinks = section.ignoreSymlinks === undefined ? ['--ignore-symlinks'] : strings(section.ignoreSymlinks, 'sender.ignoreSymlinks', false);
+    sender = { argv: argv(section.command, 'sender.command', base), ignoreSymlinks };
+  }
+  let openInVm: Implementation['openInVm'] = null;
+  if (manifest.openInVm !== undefined) {
+    const section = object(manifest.openInVm, 'openInVm');
+    only(section, 'openInVm', ['client', 'server']);
+    openInVm = { client: argv(section.client, 'openInVm.client', base), server: argv(section.server, 'openInVm.server', base) };
+  }
+  if (receiver === null && sender === null && openInVm === null) throw new ManifestError('the manifest names no program (receiver, sender or openInVm)');
+  return { name: manifest.name, receiver, sender, openInVm, timeLimitMs };
+}
+
+/** Read the manifest at `path`. */
+export function readManifest(path: string): Implementation {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ManifestError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    return parseManifest(text, dirname(resolve(path)));
+  } catch (error) {
+    if (error instanceof ManifestError) throw new ManifestError(`${path}: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Run one qubes.OpenInVM case: a client file in source/, the server's private root in
+ * editor-root/, an opener script that records what it was given and then edits, leaves,
+ * fails, empties or replaces the file; or a raw filename field sent straight to the server.
+ * The judge checks the original file, what is left behind, and that nothing outside the
+ * editor root changed.
+ */
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { toHex } from '../../spec/byte-string.js';
+import type { EditorCase } from '../catalogue/catalogue-case.js';
+import { runContained, startContained, type ContainedResult } from '../sandbox/run-contained.js';
+import { chownTree, createSandbox, removeSandbox, type SandboxPaths } from '../sandbox/sandbox-root.js';
+import { takeSnapshot } from '../sandbox/snapshot.js';
+import type { Snapshot } from '../../spec/invariants/snapshot.js';
+import type { CaseResult, CaseViolation } from '../verdicts/case-result.js';
+import { MIN_FILE_SIZE_CAP, programEnvironment, STDERR_CAP, STDOUT_CAP, type RunSettings } from './run-settings.js';
+
+const ORIGINAL = 'original content\n';
+const REMOTE = 'qfc-remote';
+const FIELD_SIZE = 256;
+const SANITIZED = /^[0-9A-Za-z._+@-]+$/;
+const VIEW_ONLY_PREFIX_LENGTH = 'view-only-'.length;
+
+/** The name the server must store a client file under: the field's cut, then the substitution. */
+function expectedStoredName(fileName: string, viewOnly: boolean): string {
+  const bytes = Buffer.from(fileName);
+  const room = FIELD_SIZE - 1 - (viewOnly ? VIEW_ONLY_PREFIX_LENGTH : 0);
+  return [...bytes.subarray(Math.max(0, bytes.length - room))].map((byte) => (SANITIZED.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : '_')).join('');
+}
+
+function openerScript(behaviour: EditorCase['opener'], log: string, outside: string): string {
+  const act = {
+    edit: 'echo "edited in the disposable VM" >> "$1"',
+    none: 'exit 0',
+    fail: 'echo "opener failed on purpose" >&2; exit 3',
+    truncate: ': > "$1"',
+    link: `rm -f "$1" && ln -s "${outside}/sentinel.txt" "$1"`,
+  }[behaviour];
+  return `#!/bin/sh\nprintf '%s %s\\n' "$(stat -c %a "$1")" "$1" >> "${log}"\n${act}\n`;
+}
+
+/** Changes outside the editor root and the opener's log: the server must write nowhere else. */
+function strayChanges(before: Snapshot, after: Snapshot, allowed: readonly string[]): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((key) => !allowed.some((prefix) => key === prefix || key.startsWith(`${prefix}/`))).filter((key) => {
+    const a = before[key];
+    const b = after[key];
+    return a === undefined || b === undefined || a.digest !== b.digest || a.mode !== b.mode || a.type !== b.type || a.linkTarget !== b.linkTarget;
+  });
+}
+
+async function runPair(testCase: EditorCase, sandbox: SandboxPaths, settings: RunSettings, serverEnv: Record<string, string>, common: Omit<Parameters<typeof startContained>[0], 'argv' | 'cwd' | 'env'>): Promise<[ContainedResult | null, ContainedResult]> {
+  const programs = settings.implementation.openInVm!;
+  if (testCase.rawField !== undefined) {
+    const input = testCase.rawField.length === FIELD_SIZE ? Buffer.concat([testCase.rawField, Buffer.from('content')]) : testCase.rawField;
+    return [null, await runContained({ ...common, argv: programs.server, cwd: sandbox.root, env: serverEnv, stdin: input })];
+  }
+  const client = startContained({ ...common, argv: [...programs.client, ...(testCase.viewOnly ? ['--view-only'] : []), testCase.fileName], cwd: sandbox.source, env: programEnvironment() });
+  const server = startContained({ ...common, argv: programs.server, cwd: sandbox.root, env: serverEnv });
+  let toServer = Promise.resolve();
+  let toClient = Promise.resolve();
+  client.onStdout((chunk) => {
+    toServer = toServer.then(() => server.write(chunk));
+  });
+  server.onStdout((chunk) => {
+    toClient = toClient.then(() => client.write(chunk));
+  });
+  // A side's output ending is the other side's end of input, as through qrexec.
+  client.onStdoutEnd(() => void toServer.then(() => server.end()));
+  server.onStdoutEnd(() => void toClient.then(() => client.end()));
+  return Promise.all([client.done, server.done]);
+}
+
+export async function runEditorCase(testCase: EditorCase, settings: RunSettings): Promise<CaseResult> {
+  const base = { id: testCase.id, kind: 'editor' as const, category: testCase.category, title: testCase.title, clauses: testCase.clauses, profile: testCase.viewOnly ? 'view-only' : 'default' };
+  if (settings.implementation.openInVm === null) return { ...base, verdict: 'skipped', expected: {}, observed: {}, violations: [], notes: ['the implementation has no qubes.OpenInVM pair'], ms: 0 };
+  const sandbox = createSandbox(settings.base, testCase.id, settings.owner ?? undefined);
+  try {
+    const editorRoot = join(sandbox.root, 'editor-root');
+    const log = join(sandbox.root, 'opened.log');
+    const opener = join(sandbox.root, 'opener.sh');
+    const file = join(sandbox.source, testCase.fileName);
+    mkdirSync(editorRoot, { mode: 0o755 });
+    writeFileSync(log, '');
+    writeFileSync(opener, openerScript(testCase.opener, log, sandbox.outside));
+    chmodSync(opener, 0o755);
+    writeFileSync(file, ORIGINAL, { mode: 0o640 });
+    if (settings.owner !== null) for (const path of [editorRoot, log, sandbox.source]) chownTree(path, settings.owner);
+    const before = takeSnapshot(sandbox.root);
+    const common = {
+      writableRoot: sandbox.root,
+      stdin: null,
+      timeLimitMs: settings.implementation.timeLimitMs,
+      stdoutCap: STDOUT_CAP * 16,
+      stderrCap: STDERR_CAP,
+      fileSizeCap: MIN_FILE_SIZE_CAP,
+      confinement: settings.confinement,
+      ...(settings.owner === null ? {} : { uid: settings.owner.uid, gid: settings.owner.gid }),
+    };
+    const serverEnv = programEnvironment({}, { QREXEC_REMOTE_DOMAIN: REMOTE, QFC_OPENER: opener, QFC_EDITOR_ROOT: editorRoot });
+    const [client, server] = await runPair(testCase, sandbox, settings, serverEnv, common);
+    const after = takeSnapshot(sandbox.root);
+    const violations: CaseViolation[] = [];
+    const opened = readFileSync(log, 'utf8').trim().split('\n').filter(Boolean);
+    const leftovers = readdirSync(editorRoot);
+    for (const run of [client, server]) {
+      if (run?.timedOut) violations.push({ clause: 'inv.bounded', detail: 'a program did not end within the time limit' });
+      if (run?.spawnError) return { ...base, verdict: 'error', expected: {}, observed: {}, violations: [], notes: [`cannot start: ${run.spawnError}`], ms: 0 };
+    }
+    if (leftovers.length > 0) violations.push({ clause: 'open.cleanup', detail: `left in the editor root: ${leftovers.join(', ')}` });
+    const stray = strayChanges(before, after, ['editor-root', 'opened.log', `source/${testCase.fileName}`]).filter((key) => !key.startsWith('source/'));
+    if (stray.length > 0) violations.push({ clause: 'open.server-confined', detail: `changed outside the editor root: ${stray.join(', ')}` });
+    const current = existsSync(file) ? readFileSync(file, 'utf8') : null;
+    const beside = readdirSync(sandbox.source).filter((name) => name !== testCase.fileName);
+    if (beside.length > 0) violations.push({ clause: 'open.client-atomic', detail: `left beside the original: ${beside.join(', ')}` });
+    for (const line of opened) {
+      const [mode, path] = [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)];
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      const directory = path.slice(0, path.lastIndexOf('/'));
+      if (!SANITIZED.test(name) || name === '.' || name === '..') violations.push({ clause: 'open.server-name', detail: `the opener got the unsanitized name ${JSON.stringify(name)}` });
+      if (!directory.startsWith(`${editorRoot}/${REMOTE}-`) || directory.slice(editorRoot.length + 1).includes('/')) violations.push({ clause: 'open.private-directory', detail: `the file was stored in ${directory}, not in a private ${REMOTE}-XXXXXX directory` });
+      const wantMode = testCase.viewOnly ? '400' : '600';
+      if (testCase.rawField === undefined && mode !== wantMode) violations.push({ clause: 'open.exclusive-file', detail: `the file was stored with mode ${mode}, expected ${wantMode}` });
+      const wantName = expectedStoredName(testCase.fileName, testCase.viewOnly);
+      if (testCase.rawField === undefined && name !== wantName) violations.push({ clause: 'open.left-truncation', detail: `the file was stored as ${JSON.stringify(name)}, expected ${JSON.stringify(wantName)}` });
+    }
+    if (testCase.rawField === undefined) {
+      const edited = testCase.opener === 'edit' && !testCase.viewOnly;
+      const wanted = edited ? `${ORIGINAL}edited in the disposable VM\n` : ORIGINAL;
+      if (current !== wanted) {
+        const clause = testCase.opener === 'truncate' ? 'open.client-empty-reply' : testCase.viewOnly ? 'open.client-view-only' : edited ? 'open.send-back' : 'open.server-confined';
+        violations.push({ clause, detail: `the original holds ${JSON.stringify(current?.slice(0, 200))}, expected ${JSON.stringify(wanted)}` });
+      }
+      if (opened.length !== 1) violations.push({ clause: 'open.content', detail: `the opener ran ${opened.length} times, expected once` });
+      if (client?.status !== 0) violations.push({ clause: 'open.client-atomic', detail: `the client exited ${client?.status ?? client?.signal}` });
+    } else if (testCase.id === 'field-without-nul') {
+      if (opened.length !== 1 || !opened[0]!.endsWith(`/${'a'.repeat(255)}`)) violations.push({ clause: 'open.field-layout', detail: `256 bytes without NUL must give a 255-byte name; the opener got ${JSON.stringify(opened)}` });
+    } else if (testCase.id === 'field-control-characters') {
+      if (opened.length !== 1 || !opened[0]!.endsWith('/a___b')) violations.push({ clause: 'open.server-name', detail: `control characters must become _; the opener got ${JSON.stringify(opened)}` });
+    } else if (opened.length > 0) {
+      violations.push({ clause: testCase.clauses[0] ?? 'open.server-name', detail: `the server should refuse this field, but ran the opener on ${opened.join(', ')}` });
+    }
+    return {
+      ...base,
+      verdict: violations.length > 0 ? 'fail' : 'pass',
+      expected: { original: testCase.rawField === undefined ? (testCase.opener === 'edit' && !testCase.viewOnly ? 'edited' : 'unchanged') : 'untouched', editorRootAfter: 'empty' },
+      observed: {
+        clientExitStatus: client?.status ?? null,
+        serverExitStatus: server.status,
+        opened,
+        original: current,
+        editorRootAfter: leftovers,
+        serverStderr: server.stderr.toString('utf8').slice(0, 2048),
+      },
+      violations,
+      notes: [],
+      ms: server.ms,
+      ...(testCase.rawField === undefined ? {} : { streamHex: toHex(testCase.rawField), streamLength: testCase.rawField.length }),
+    };
+  } finally {
+    if (!settings.keepSandboxes) removeSandbox(sandbox);
+  }
+}

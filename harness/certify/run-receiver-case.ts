@@ -1,0 +1,90 @@
+/**
+ * Run one receiver case: a fresh sandbox, the stream on the receiver's stdin, snapshots
+ * before and after, the spec's and upstream's predictions, and the judge's verdict.
+ */
+import { toHex } from '../../spec/byte-string.js';
+import { receiverValidatorFlags, resolveOptions, type ReceiverOptions } from '../../spec/model/options.js';
+import { predict } from '../../spec/model/predict.js';
+import type { Profile } from '../adapters/implementation.js';
+import type { ReceiverCase } from '../catalogue/catalogue-case.js';
+import { runContained } from '../sandbox/run-contained.js';
+import { createSandbox, removeSandbox } from '../sandbox/sandbox-root.js';
+import { takeSnapshot } from '../sandbox/snapshot.js';
+import type { CaseResult } from '../verdicts/case-result.js';
+import { describePrediction, describeReceiverRun } from '../verdicts/describe-outcome.js';
+import { judgeReceiver } from '../verdicts/judge-receiver.js';
+import { MIN_FILE_SIZE_CAP, programEnvironment, receivingUser, STDERR_CAP, STDOUT_CAP, STREAM_HEX_CAP, type RunSettings } from './run-settings.js';
+
+/** The model's options for a profile. */
+export function profileOptions(profile: Profile): ReceiverOptions {
+  return { allowUnsafeCharacters: profile === 'allow-all-names', allowUnsafeSymlinks: profile === 'unsafe-symlinks' };
+}
+
+/** A case that could not be run as asked. */
+function notRun(testCase: ReceiverCase, verdict: 'skipped' | 'error', why: string): CaseResult {
+  return { id: testCase.id, kind: 'receiver', category: testCase.category, title: testCase.title, clauses: testCase.clauses, profile: testCase.profile, verdict, expected: {}, observed: {}, violations: [], notes: [why], ms: 0 };
+}
+
+export async function runReceiverCase(testCase: ReceiverCase, settings: RunSettings): Promise<CaseResult> {
+  const receiver = settings.implementation.receiver;
+  if (receiver === null) return notRun(testCase, 'skipped', 'the implementation has no receiver');
+  const profileArgs = receiver.profiles[testCase.profile];
+  if (profileArgs === undefined) return notRun(testCase, 'skipped', `the receiver does not support the ${testCase.profile} profile`);
+  const user = receivingUser(settings);
+  const sandbox = createSandbox(settings.base, testCase.id, settings.owner ?? undefined);
+  try {
+    const stream = testCase.stream(sandbox);
+    const options: ReceiverOptions = {
+      ...profileOptions(testCase.profile),
+      bytesLimit: testCase.limits.bytes ?? 0n,
+      filesLimit: testCase.limits.files ?? 0n,
+      privileged: user.uid === 0,
+    };
+    const spec = predict(stream, options);
+    const upstream = predict(stream, { ...options, mode: 'upstream' });
+    const before = takeSnapshot(sandbox.root);
+    const run = await runContained({
+      argv: [...receiver.argv, ...profileArgs],
+      cwd: sandbox.target,
+      writableRoot: sandbox.root,
+      stdin: stream,
+      env: programEnvironment(testCase.limits),
+      timeLimitMs: settings.implementation.timeLimitMs,
+      stdoutCap: STDOUT_CAP,
+      stderrCap: STDERR_CAP,
+      fileSizeCap: Math.max(MIN_FILE_SIZE_CAP, 2 * stream.length),
+      confinement: settings.confinement,
+      ...(settings.owner === null ? {} : { uid: settings.owner.uid, gid: settings.owner.gid }),
+    });
+    if (run.spawnError !== null) return notRun(testCase, 'error', `cannot start the receiver: ${run.spawnError}`);
+    const after = takeSnapshot(sandbox.root);
+    const resolved = resolveOptions(options);
+    const judgement = judgeReceiver({
+      spec,
+      upstream,
+      run,
+      before,
+      after,
+      context: { targetPath: 'target', uid: user.uid, gid: user.gid, validatorFlags: receiverValidatorFlags(resolved), bytesLimit: resolved.bytesLimit, filesLimit: resolved.filesLimit },
+      comparison: { timeResolutionNs: receiver.timeResolution === 'us' ? 1000n : 1n },
+      timeLimitMs: settings.implementation.timeLimitMs,
+    });
+    return {
+      id: testCase.id,
+      kind: 'receiver',
+      category: testCase.category,
+      title: testCase.title,
+      clauses: testCase.clauses,
+      profile: testCase.profile,
+      verdict: judgement.verdict,
+      expected: { ...describePrediction(spec), ...(upstream.quirks.length > 0 ? { upstream: describePrediction(upstream) } : {}) },
+      observed: describeReceiverRun(run.stdout, run.status, run.signal, run.stderr, after),
+      violations: judgement.violations,
+      notes: judgement.notes,
+      ms: run.ms,
+      ...(judgement.verdict === 'pass' ? {} : { streamHex: toHex(stream.subarray(0, STREAM_HEX_CAP)), streamLength: stream.length }),
+    };
+  } finally {
+    if (!settings.keepSandboxes) removeSandbox(sandbox);
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * Run one sender case: build the source tree, run the implementation's sender against a
+ * receiver (the implementation's own, else the reference; or a scripted bad answer), with
+ * qfc in the middle of the pipe capturing the stream, and judge:
+ *
+ *   - the sender's exit status is the one the spec demands, without a crash or a hang;
+ *   - with a real receiver, the captured stream is what PROTOCOL §5 says: every entry of
+ *     the source once (a directory's header again after its children), no special files,
+ *     names NUL-terminated, link targets without NUL, the end marker; and the tree it
+ *     describes is the source tree (content, mode, mtime, link targets);
+ *   - a hostile remote name never reaches stderr unsanitized.
+ */
+import { join, normalize } from 'node:path';
+import { toHex } from '../../spec/byte-string.js';
+import { predict } from '../../spec/model/predict.js';
+import type { TreeEntry } from '../../spec/model/prediction.js';
+import { tokenize } from '../../spec/tokenizer/tokenize.js';
+import { encodePathKey } from '../../spec/path-key.js';
+import { S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../../spec/constants.js';
+import type { Snapshot } from '../../spec/invariants/snapshot.js';
+import { PACKAGE_ROOT } from '../package-root.js';
+import type { SenderCase } from '../catalogue/catalogue-case.js';
+import { startContained, type ContainedResult } from '../sandbox/run-contained.js';
+import { chownTree, createSandbox, removeSandbox } from '../sandbox/sandbox-root.js';
+import { takeSnapshot } from '../sandbox/snapshot.js';
+import type { CaseResult, CaseViolation } from '../verdicts/case-result.js';
+import { MIN_FILE_SIZE_CAP, programEnvironment, STDERR_CAP, STREAM_HEX_CAP, type RunSettings } from './run-settings.js';
+
+const CAPTURE_CAP = 256 << 20;
+const SCRIPTED_RECEIVER = join(PACKAGE_ROOT, 'dist', 'bin', 'qfc-scripted-receiver.js');
+const JS_STACK = /^\s+at .+:\d+:\d+\)?$/m;
+const UNSAFE_DISPLAY = (byte: number): boolean => byte < 0x20 || byte > 0x7e;
+
+/** The tree a receiver should build from the source (what the sender had to send). */
+function sourceTree(source: Snapshot, paths: readonly string[], ignoreSymlinks: boolean): Map<string, { type: string; mode: number; digest: string | null; target: string | null; mtimeNs: bigint }> {
+  const wanted = new Map<string, { type: string; mode: number; digest: string | null; target: string | null; mtimeNs: bigint }>();
+  const roots = paths.map((path) => normalize(path).replace(/\/+$/, ''));
+  for (const [key, entry] of Object.entries(source)) {
+    const root = roots.find((candidate) => key === candidate || key.startsWith(`${candidate}/`));
+    if (root === undefined) continue;
+    if (entry.type !== 'file' && entry.type !== 'directory' && entry.type !== 'symlink') continue;
+    if (entry.type === 'symlink' && ignoreSymlinks) continue;
+    const base = root.includes('/') ? root.slice(root.lastIndexOf('/') + 1) : root;
+    const sent = key === root ? base : `${base}${key.slice(root.length)}`;
+    wanted.set(sent, { type: entry.type, mode: entry.mode & 0o7777 & ~0o6000, digest: entry.digest, target: entry.linkTarget, mtimeNs: entry.mtimeNs });
+  }
+  return wanted;
+}
+
+/** Structural rules of §5 on the captured stream. */
+function streamViolations(captured: Uint8Array, expectEnd: boolean): CaseViolation[] {
+  const violations: CaseViolation[] = [];
+  const events = tokenize(captured);
+  const names: { name: string; type: number; index: number }[] = [];
+  let header: number | null = null;
+  for (const event of events) {
+    if (event.kind === 'header') header = event.header.mode & S_IFMT;
+    if (event.kind === 'name') {
+      if (event.raw[event.raw.length - 1] !== 0 || event.name.length !== event.raw.length - 1) violations.push({ clause: 'sender.names', detail: `name ${JSON.stringify(encodePathKey(event.name))} is not sent with exactly one terminating NUL` });
+      if (header !== S_IFREG && header !== S_IFDIR && header !== S_IFLNK) violations.push({ clause: 'sender.types', detail: `sent an entry of type 0o${(header ?? 0).toString(8)}: ${encodePathKey(event.name)}` });
+      names.push({ name: encodePathKey(event.name), type: header ?? 0, index: names.length });
+    }
+    if (event.kind === 'link-target' && event.raw.includes(0)) violations.push({ clause: 'wire.symlink-payload', detail: 'a link target carries a NUL' });
+  }
+  const last = events[events.length - 1];
+  if (expectEnd && events.every((event) => event.kind !== 'end-marker')) violations.push({ clause: 'sender.end-marker', detail: `the stream has no end marker (it ends with ${last?.kind})` });
+  for (const directory of names.filter((entry) => entry.type === S_IFDIR)) {
+    const all = names.filter((entry) => entry.name === directory.name);
+    if (all.length !== 2) {
+      if (all[0] === directory) violations.push({ clause: 'sender.walk', detail: `directory ${directory.name} is sent ${all.length} time(s), not twice` });
+      continue;
+    }
+    const inside = names.filter((entry) => entry.name.startsWith(`${directory.name}/`));
+    if (inside.some((entry) => entry.index < all[0]!.index || entry.index > all[1]!.index)) {
+      violations.push({ clause: 'sender.walk', detail: `directory ${directory.name}'s headers do not enclose its children` });
+    }
+  }
+  return violations;
+}
+
+/** The received tree (from the captured stream) against the source. */
+function treeViolations(predicted: readonly TreeEntry[], wanted: ReturnType<typeof sourceTree>): CaseViolation[] {
+  const violations: CaseViolation[] = [];
+  const got = new Map(predicted.map((entry) => [entry.path, entry]));
+  for (const [path, want] of wanted) {
+    const entry = got.get(path);
+    if (entry === undefined) {
+      violations.push({ clause: want.type === 'symlink' ? 'sender.types' : 'sender.walk', detail: `${path} (${want.type}) was not sent` });
+      continue;
+    }
+    const problems: string[] = [];
+    if (entry.type !== want.type) problems.push(`type ${entry.type}, source ${want.type}`);
+    if (entry.type !== 'symlink' && (entry.mode & 0o7777) !== want.mode) problems.push(`mode ${(entry.mode & 0o7777).toString(8)}, source ${want.mode.toString(8)}`);
+    if (entry.type === 'file' && entry.digest !== want.digest) problems.push('content differs');
+    if (entry.type === 'symlink' && entry.target !== want.target) problems.push(`target ${entry.target}, source ${want.target}`);
+    if (entry.type !== 'symlink' && entry.mtimeNs !== null && entry.mtimeNs !== want.mtimeNs) problems.push(`mtime ${entry.mtimeNs}, source ${want.mtimeNs}`);
+    if (problems.length > 0) violations.push({ clause: 'sender.walk', detail: `${path}: ${problems.join(', ')}` });
+  }
+  for (const path of got.keys()) if (!wanted.has(path)) violations.push({ clause: 'sender.types', detail: `${path} was sent but is not in the source (or must be skipped)` });
+  return violations;
+}
+
+export async function runSenderCase(testCase: SenderCase, settings: RunSettings): Promise<CaseResult> {
+  const sender = settings.implementation.sender;
+  const base = { id: testCase.id, kind: 'sender' as const, category: testCase.category, title: testCase.title, clauses: testCase.clauses, profile: testCase.ignoreSymlinks ? 'ignore-symlinks' : 'default' };
+  if (sender === null) return { ...base, verdict: 'skipped', expected: {}, observed: {}, violations: [], notes: ['the implementation has no sender'], ms: 0 };
+  const sandbox = createSandbox(settings.base, testCase.id, settings.owner ?? undefined);
+  try {
+    testCase.build(sandbox.source);
+    if (settings.owner !== null) chownTree(sandbox.source, settings.owner);
+    const source = takeSnapshot(sandbox.source);
+    const receiverArgv =
+      testCase.answer === 'receiver'
+        ? [...(settings.implementation.receiver ?? settings.reference.receiver!).argv]
+        : [process.execPath, SCRIPTED_RECEIVER, JSON.stringify(testCase.answer)];
+    const common = {
+      writableRoot: sandbox.root,
+      stdin: null,
+      env: programEnvironment(),
+      timeLimitMs: settings.implementation.timeLimitMs,
+      stdoutCap: CAPTURE_CAP,
+      stderrCap: STDERR_CAP,
+      fileSizeCap: CAPTURE_CAP + MIN_FILE_SIZE_CAP,
+      confinement: settings.confinement,
+      ...(settings.owner === null ? {} : { uid: settings.owner.uid, gid: settings.owner.gid }),
+    };
+    const senderProcess = startContained({ ...common, argv: [...sender.argv, ...(testCase.ignoreSymlinks ? sender.ignoreSymlinks : []), ...testCase.paths], cwd: sandbox.source });
+    const receiverProcess = startContained({ ...common, argv: receiverArgv, cwd: sandbox.target, stdoutCap: 1 << 20 });
+    const captured: Buffer[] = [];
+    let relay = Promise.resolve();
+    senderProcess.onStdout((chunk) => {
+      captured.push(chunk);
+      relay = relay.then(() => receiverProcess.write(chunk));
+    });
+    receiverProcess.onStdout((chunk) => void senderProcess.write(chunk));
+    // A side's output ending is the other side's end of input, as through qrexec.
+    senderProcess.onStdoutEnd(() => void relay.then(() => receiverProcess.end()));
+    receiverProcess.onStdoutEnd(() => senderProcess.end());
+    const [senderRun, receiverRun] = await Promise.all([senderProcess.done, receiverProcess.done]);
+    const stream = Buffer.concat(captured);
+    return { ...base, ...judgeSender(testCase, senderRun, receiverRun, stream, source), ms: senderRun.ms, ...(stream.length > 0 ? { streamHex: toHex(stream.subarray(0, STREAM_HEX_CAP)), streamLength: stream.length } : {}) };
+  } finally {
+    if (!settings.keepSandboxes) removeSandbox(sandbox);
+  }
+}
+
+function judgeSender(testCase: SenderCase, senderRun: ContainedResult, receiverRun: ContainedResult, stream: Uint8Array, source: Snapshot): Omit<CaseResult, 'id' | 'kind' | 'category' | 'title' | 'clauses' | 'profile' | 'ms'> {
+  const violations: CaseViolation[] = [];
+  const stderr = senderRun.stderr.toString('utf8');
+  if (senderRun.spawnError !== null) {
+    return { verdict: 'error', expected: {}, observed: {}, violations, notes: [`cannot start the sender: ${senderRun.spawnError}`] };
+  }
+  if (senderRun.timedOut) violations.push({ clause: 'inv.bounded', detail: 'the sender did not end within the time limit (killed)' });
+  if (senderRun.signal !== null && !senderRun.timedOut) violations.push({ clause: 'sender.hostile-result', detail: `the sender died of ${senderRun.signal}` });
+  if (JS_STACK.test(stderr)) violations.push({ clause: 'sender.hostile-result', detail: 'the sender crashed (a stack trace on stderr)' });
+  if (senderRun.status !== null && senderRun.status !== testCase.exitStatus) {
+    violations.push({ clause: 'sender.exit-status', detail: `exit status ${senderRun.status}, the spec demands ${testCase.exitStatus}` });
+  }
+  if (testCase.exitStatus === 1 && stderr.trim() === '') violations.push({ clause: 'sender.messages', detail: 'the sender failed without a message' });
+  if (testCase.unsafeRemoteName !== undefined) {
+    const leaked = [...testCase.unsafeRemoteName].filter(UNSAFE_DISPLAY).filter((byte) => byte !== 0x0a && senderRun.stderr.includes(byte));
+    if (leaked.length > 0) violations.push({ clause: 'sender.sanitize-name', detail: `unsanitized bytes of the remote name reached stderr: ${leaked.map((b) => `0x${b.toString(16)}`).join(' ')}` });
+  }
+  let tree: string[] = [];
+  if (testCase.answer === 'receiver') {
+    violations.push(...streamViolations(stream, testCase.exitStatus === 0));
+    if (testCase.exitStatus === 0) {
+      const prediction = predict(stream, { privileged: true });
+      tree = prediction.tree.map((entry) => `${entry.type} ${entry.path}`);
+      if (prediction.result.errorCode !== 0) violations.push({ clause: 'sender.walk', detail: `the stream is refused by the spec: result ${prediction.result.errorCode} (${prediction.clause})` });
+      else violations.push(...treeViolations(prediction.tree, sourceTree(source, testCase.paths, testCase.ignoreSymlinks)));
+    }
+  }
+  return {
+    verdict: violations.length > 0 ? 'fail' : 'pass',
+    expected: { exitStatus: testCase.exitStatus, answer: testCase.answer },
+    observed: {
+      exitStatus: senderRun.status,
+      ...(senderRun.signal === null ? {} : { signal: senderRun.signal }),
+      stderr: stderr.slice(0, 2048),
+      streamBytes: stream.length,
+      receiverExitStatus: receiverRun.status,
+      ...(tree.length > 0 ? { tree } : {}),
+    },
+    violations,
+    notes: [],
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * The verdict on one case and everything a report shows about it.
+ */
+
+/** Verdicts, from PROTOCOL-level failure to a harness problem. */
+export type Verdict = 'pass' | 'fail' | 'non-strict' | 'info' | 'error' | 'skipped';
+
+/** One broken rule, with the clause it breaks. */
+export interface CaseViolation {
+  readonly clause: string;
+  readonly detail: string;
+}
+
+/** JSON-ready description of an outcome (expected or observed). */
+export type OutcomeDescription = Readonly<Record<string, unknown>>;
+
+/** One case's line in results.json. */
+export interface CaseResult {
+  readonly id: string;
+  readonly kind: 'receiver' | 'sender' | 'editor';
+  readonly category: string;
+  readonly title: string;
+  readonly clauses: readonly string[];
+  readonly profile: string;
+  readonly verdict: Verdict;
+  readonly expected: OutcomeDescription;
+  readonly observed: OutcomeDescription;
+  readonly violations: readonly CaseViolation[];
+  /** Why the verdict is what it is, for a person. */
+  readonly notes: readonly string[];
+  readonly ms: number;
+  /** The stream fed or captured (hex, at most 64 KiB), for non-pass cases' hex dumps. */
+  readonly streamHex?: string;
+  readonly streamLength?: number;
+}
