@@ -67,6 +67,8 @@ export interface EditorCase extends CaseBase {
   readonly rawField?: Uint8Array;
   /** Name of the client's file. */
   readonly fileName: string;
+  /** The client's directory is read-only: the reply must go to the client's temporary directory. */
+  readonly unwritableDirectory?: boolean;
 }
 
 /** Any case. */

@@ -31,6 +31,7 @@ export const EDITOR_CASES: readonly EditorCase[] = [
   editor('failed-opener', 'the opener fails: the original is untouched and the server cleans up', ['open.cleanup'], { opener: 'fail' }),
   editor('view-only', 'view only: the file is stored read-only and the reply is discarded', ['open.client-view-only', 'open.exclusive-file', 'open.field-layout'], { viewOnly: true }),
   editor('link-left-by-opener', 'the opener replaces the file with a link to an outside file: nothing is read through it', ['open.server-confined', 'open.cleanup'], { opener: 'link' }),
+  editor('unwritable-directory', 'the client cannot write beside its file: the reply is kept as file_edited_in_dvm.XXXXXX and the user told (needs --uid)', ['open.client-unwritable'], { unwritableDirectory: true }),
   editor('odd-client-name', 'a client file name with spaces and shell characters is sanitized', ['open.server-name'], { fileName: 'my report (final) $1.txt' }),
   editor('long-client-name', 'a 250-byte name behind the view-only prefix is cut from the left, keeping the extension', ['open.left-truncation', 'open.field-layout'], { fileName: `${'x'.repeat(246)}.odt`, viewOnly: true }),
   editor('field-with-slash', 'a filename field containing / is refused', ['open.server-name', 'open.server-confined'], { rawField: field('../../outside/planted') }),

@@ -48,7 +48,7 @@ interface SenderSpec {
 const senderCase = (spec: SenderSpec): SenderCase => ({
   kind: 'sender',
   category: 'sender',
-  id: spec.id,
+  id: `send-${spec.id}`,
   title: spec.title,
   clauses: spec.clauses,
   build: (dir) => build(dir, spec.tree),

@@ -14,7 +14,7 @@ import { chownTree, createSandbox, removeSandbox, type SandboxPaths } from '../s
 import { takeSnapshot } from '../sandbox/snapshot.js';
 import type { Snapshot } from '../../spec/invariants/snapshot.js';
 import type { CaseResult, CaseViolation } from '../verdicts/case-result.js';
-import { MIN_FILE_SIZE_CAP, programEnvironment, STDERR_CAP, STDOUT_CAP, type RunSettings } from './run-settings.js';
+import { MIN_FILE_SIZE_CAP, programEnvironment, receivingUser, STDERR_CAP, STDOUT_CAP, type RunSettings } from './run-settings.js';
 
 const ORIGINAL = 'original content\n';
 const REMOTE = 'qfc-remote';
@@ -50,13 +50,13 @@ function strayChanges(before: Snapshot, after: Snapshot, allowed: readonly strin
   });
 }
 
-async function runPair(testCase: EditorCase, sandbox: SandboxPaths, settings: RunSettings, serverEnv: Record<string, string>, common: Omit<Parameters<typeof startContained>[0], 'argv' | 'cwd' | 'env'>): Promise<[ContainedResult | null, ContainedResult]> {
+async function runPair(testCase: EditorCase, sandbox: SandboxPaths, settings: RunSettings, serverEnv: Record<string, string>, clientEnv: Record<string, string>, common: Omit<Parameters<typeof startContained>[0], 'argv' | 'cwd' | 'env'>): Promise<[ContainedResult | null, ContainedResult]> {
   const programs = settings.implementation.openInVm!;
   if (testCase.rawField !== undefined) {
     const input = testCase.rawField.length === FIELD_SIZE ? Buffer.concat([testCase.rawField, Buffer.from('content')]) : testCase.rawField;
     return [null, await runContained({ ...common, argv: programs.server, cwd: sandbox.root, env: serverEnv, stdin: input })];
   }
-  const client = startContained({ ...common, argv: [...programs.client, ...(testCase.viewOnly ? ['--view-only'] : []), testCase.fileName], cwd: sandbox.source, env: programEnvironment() });
+  const client = startContained({ ...common, argv: [...programs.client, ...(testCase.viewOnly ? ['--view-only'] : []), testCase.fileName], cwd: sandbox.source, env: clientEnv });
   const server = startContained({ ...common, argv: programs.server, cwd: sandbox.root, env: serverEnv });
   let toServer = Promise.resolve();
   let toClient = Promise.resolve();
@@ -75,18 +75,24 @@ async function runPair(testCase: EditorCase, sandbox: SandboxPaths, settings: Ru
 export async function runEditorCase(testCase: EditorCase, settings: RunSettings): Promise<CaseResult> {
   const base = { id: testCase.id, kind: 'editor' as const, category: testCase.category, title: testCase.title, clauses: testCase.clauses, profile: testCase.viewOnly ? 'view-only' : 'default' };
   if (settings.implementation.openInVm === null) return { ...base, verdict: 'skipped', expected: {}, observed: {}, violations: [], notes: ['the implementation has no qubes.OpenInVM pair'], ms: 0 };
+  if (testCase.unwritableDirectory === true && receivingUser(settings).uid === 0) {
+    return { ...base, verdict: 'skipped', expected: {}, observed: {}, violations: [], notes: ['root can write in any directory: run with --uid to check this case'], ms: 0 };
+  }
   const sandbox = createSandbox(settings.base, testCase.id, settings.owner ?? undefined);
   try {
     const editorRoot = join(sandbox.root, 'editor-root');
+    const clientTmp = join(sandbox.root, 'client-tmp');
     const log = join(sandbox.root, 'opened.log');
     const opener = join(sandbox.root, 'opener.sh');
     const file = join(sandbox.source, testCase.fileName);
     mkdirSync(editorRoot, { mode: 0o755 });
+    mkdirSync(clientTmp, { mode: 0o755 });
     writeFileSync(log, '');
     writeFileSync(opener, openerScript(testCase.opener, log, sandbox.outside));
     chmodSync(opener, 0o755);
     writeFileSync(file, ORIGINAL, { mode: 0o640 });
-    if (settings.owner !== null) for (const path of [editorRoot, log, sandbox.source]) chownTree(path, settings.owner);
+    if (settings.owner !== null) for (const path of [editorRoot, clientTmp, log, sandbox.source]) chownTree(path, settings.owner);
+    if (testCase.unwritableDirectory === true) chmodSync(sandbox.source, 0o555);
     const before = takeSnapshot(sandbox.root);
     const common = {
       writableRoot: sandbox.root,
@@ -99,7 +105,8 @@ export async function runEditorCase(testCase: EditorCase, settings: RunSettings)
       ...(settings.owner === null ? {} : { uid: settings.owner.uid, gid: settings.owner.gid }),
     };
     const serverEnv = programEnvironment({}, { QREXEC_REMOTE_DOMAIN: REMOTE, QFC_OPENER: opener, QFC_EDITOR_ROOT: editorRoot });
-    const [client, server] = await runPair(testCase, sandbox, settings, serverEnv, common);
+    const clientEnv = programEnvironment({}, { QFC_TMPDIR: clientTmp });
+    const [client, server] = await runPair(testCase, sandbox, settings, serverEnv, clientEnv, common);
     const after = takeSnapshot(sandbox.root);
     const violations: CaseViolation[] = [];
     const opened = readFileSync(log, 'utf8').trim().split('\n').filter(Boolean);
@@ -109,7 +116,7 @@ export async function runEditorCase(testCase: EditorCase, settings: RunSettings)
       if (run?.spawnError) return { ...base, verdict: 'error', expected: {}, observed: {}, violations: [], notes: [`cannot start: ${run.spawnError}`], ms: 0 };
     }
     if (leftovers.length > 0) violations.push({ clause: 'open.cleanup', detail: `left in the editor root: ${leftovers.join(', ')}` });
-    const stray = strayChanges(before, after, ['editor-root', 'opened.log', `source/${testCase.fileName}`]).filter((key) => !key.startsWith('source/'));
+    const stray = strayChanges(before, after, ['editor-root', 'opened.log', 'client-tmp', `source/${testCase.fileName}`]).filter((key) => !key.startsWith('source/'));
     if (stray.length > 0) violations.push({ clause: 'open.server-confined', detail: `changed outside the editor root: ${stray.join(', ')}` });
     const current = existsSync(file) ? readFileSync(file, 'utf8') : null;
     const beside = readdirSync(sandbox.source).filter((name) => name !== testCase.fileName);
@@ -125,7 +132,15 @@ export async function runEditorCase(testCase: EditorCase, settings: RunSettings)
       const wantName = expectedStoredName(testCase.fileName, testCase.viewOnly);
       if (testCase.rawField === undefined && name !== wantName) violations.push({ clause: 'open.left-truncation', detail: `the file was stored as ${JSON.stringify(name)}, expected ${JSON.stringify(wantName)}` });
     }
-    if (testCase.rawField === undefined) {
+    const kept = readdirSync(clientTmp);
+    if (testCase.unwritableDirectory === true) {
+      const saved = kept.find((name) => /^file_edited_in_dvm\..+/.test(name));
+      const content = saved === undefined ? null : readFileSync(join(clientTmp, saved), 'utf8');
+      if (content !== `${ORIGINAL}edited in the disposable VM\n`) violations.push({ clause: 'open.client-unwritable', detail: `no file_edited_in_dvm.XXXXXX with the edited content in the client's temporary directory (found ${JSON.stringify(kept)})` });
+      if (client === null || !client.stderr.toString('utf8').includes(saved ?? 'file_edited_in_dvm')) violations.push({ clause: 'open.client-unwritable', detail: 'the user was not told where the edited file is' });
+      if (current !== ORIGINAL) violations.push({ clause: 'open.client-unwritable', detail: 'the original changed although its directory is read-only' });
+    } else if (testCase.rawField === undefined) {
+      if (kept.length > 0) violations.push({ clause: 'open.client-atomic', detail: `a reply was kept in the temporary directory although the original could take it: ${kept.join(', ')}` });
       const edited = testCase.opener === 'edit' && !testCase.viewOnly;
       const wanted = edited ? `${ORIGINAL}edited in the disposable VM\n` : ORIGINAL;
       if (current !== wanted) {

@@ -101,8 +101,12 @@ function treeViolations(predicted: readonly TreeEntry[], wanted: ReturnType<type
 }
 
 export async function runSenderCase(testCase: SenderCase, settings: RunSettings): Promise<CaseResult> {
-  const sender = settings.implementation.sender;
+  const own = settings.implementation.sender;
   const base = { id: testCase.id, kind: 'sender' as const, category: testCase.category, title: testCase.title, clauses: testCase.clauses, profile: testCase.ignoreSymlinks ? 'ignore-symlinks' : 'default' };
+  // Without a sender of its own, an implementation's receiver still meets the reference
+  // sender in the cases with a real receiver (ref→ext); the scripted ones test senders only.
+  const pairsWithReference = own === null && testCase.answer === 'receiver' && settings.implementation.receiver !== null;
+  const sender = own ?? (pairsWithReference ? settings.reference.sender : null);
   if (sender === null) return { ...base, verdict: 'skipped', expected: {}, observed: {}, violations: [], notes: ['the implementation has no sender'], ms: 0 };
   const sandbox = createSandbox(settings.base, testCase.id, settings.owner ?? undefined);
   try {
@@ -138,13 +142,39 @@ export async function runSenderCase(testCase: SenderCase, settings: RunSettings)
     receiverProcess.onStdoutEnd(() => senderProcess.end());
     const [senderRun, receiverRun] = await Promise.all([senderProcess.done, receiverProcess.done]);
     const stream = Buffer.concat(captured);
-    return { ...base, ...judgeSender(testCase, senderRun, receiverRun, stream, source), ms: senderRun.ms, ...(stream.length > 0 ? { streamHex: toHex(stream.subarray(0, STREAM_HEX_CAP)), streamLength: stream.length } : {}) };
+    const received = testCase.answer === 'receiver' ? takeSnapshot(sandbox.target) : null;
+    const timeResolution = (settings.implementation.receiver ?? settings.reference.receiver!).timeResolution === 'us' ? 1000n : 1n;
+    return { ...base, ...judgeSender(testCase, senderRun, receiverRun, stream, source, received, timeResolution), ms: senderRun.ms, ...(stream.length > 0 ? { streamHex: toHex(stream.subarray(0, STREAM_HEX_CAP)), streamLength: stream.length } : {}) };
   } finally {
     if (!settings.keepSandboxes) removeSandbox(sandbox);
   }
 }
 
-function judgeSender(testCase: SenderCase, senderRun: ContainedResult, receiverRun: ContainedResult, stream: Uint8Array, source: Snapshot): Omit<CaseResult, 'id' | 'kind' | 'category' | 'title' | 'clauses' | 'profile' | 'ms'> {
+/** The tree the receiver program really left, against the source. */
+function receivedViolations(received: Snapshot, wanted: ReturnType<typeof sourceTree>, resolution: bigint): CaseViolation[] {
+  const violations: CaseViolation[] = [];
+  const close = (a: bigint, b: bigint): boolean => (resolution === 1n ? a === b : (a > b ? a - b : b - a) < 2n * resolution);
+  for (const [path, want] of wanted) {
+    const got = received[path];
+    const problems: string[] = [];
+    if (got === undefined) problems.push('missing');
+    else {
+      if (got.type !== want.type) problems.push(`type ${got.type}, source ${want.type}`);
+      else if (got.type === 'symlink') {
+        if (got.linkTarget !== want.target) problems.push(`target ${got.linkTarget}, source ${want.target}`);
+      } else {
+        if ((got.mode & 0o7777) !== want.mode) problems.push(`mode ${(got.mode & 0o7777).toString(8)}, source ${want.mode.toString(8)}`);
+        if (got.type === 'file' && got.digest !== want.digest) problems.push('content differs');
+        if (!close(got.mtimeNs, want.mtimeNs)) problems.push(`mtime ${got.mtimeNs}, source ${want.mtimeNs}`);
+      }
+    }
+    if (problems.length > 0) violations.push({ clause: 'recv.end-success', detail: `received ${path}: ${problems.join(', ')}` });
+  }
+  for (const path of Object.keys(received)) if (!wanted.has(path)) violations.push({ clause: 'recv.end-success', detail: `received ${path}, which is not in the source` });
+  return violations;
+}
+
+function judgeSender(testCase: SenderCase, senderRun: ContainedResult, receiverRun: ContainedResult, stream: Uint8Array, source: Snapshot, received: Snapshot | null, resolution: bigint): Omit<CaseResult, 'id' | 'kind' | 'category' | 'title' | 'clauses' | 'profile' | 'ms'> {
   const violations: CaseViolation[] = [];
   const stderr = senderRun.stderr.toString('utf8');
   if (senderRun.spawnError !== null) {
@@ -168,7 +198,11 @@ function judgeSender(testCase: SenderCase, senderRun: ContainedResult, receiverR
       const prediction = predict(stream, { privileged: true });
       tree = prediction.tree.map((entry) => `${entry.type} ${entry.path}`);
       if (prediction.result.errorCode !== 0) violations.push({ clause: 'sender.walk', detail: `the stream is refused by the spec: result ${prediction.result.errorCode} (${prediction.clause})` });
-      else violations.push(...treeViolations(prediction.tree, sourceTree(source, testCase.paths, testCase.ignoreSymlinks)));
+      else {
+        const wanted = sourceTree(source, testCase.paths, testCase.ignoreSymlinks);
+        violations.push(...treeViolations(prediction.tree, wanted));
+        if (received !== null) violations.push(...receivedViolations(received, wanted, resolution));
+      }
     }
   }
   return {

@@ -12,13 +12,16 @@ export class UsageError extends Error {
 export interface ParsedArguments {
   readonly positional: readonly string[];
   flag(name: string): boolean;
+  /** The option's last value. */
   value(name: string): string | undefined;
+  /** Every value the option was given, in order (for repeatable options). */
+  values(name: string): string[];
 }
 
 /** Parse `argv` knowing which options are flags and which take a value. */
 export function parseArguments(argv: readonly string[], flags: readonly string[], valued: readonly string[]): ParsedArguments {
   const seenFlags = new Set<string>();
-  const values = new Map<string, string>();
+  const values = new Map<string, string[]>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -34,9 +37,14 @@ export function parseArguments(argv: readonly string[], flags: readonly string[]
       } else if (valued.includes(name)) {
         const value = inline ?? argv[++i];
         if (value === undefined) throw new UsageError(`${name} needs a value`);
-        values.set(name, value);
+        values.set(name, [...(values.get(name) ?? []), value]);
       } else throw new UsageError(`unknown option ${name}`);
     } else positional.push(arg);
   }
-  return { positional, flag: (name) => seenFlags.has(name), value: (name) => values.get(name) };
+  return {
+    positional,
+    flag: (name) => seenFlags.has(name),
+    value: (name) => values.get(name)?.at(-1),
+    values: (name) => values.get(name) ?? [],
+  };
 }

@@ -5,53 +5,75 @@
  * Every failure the user can cause is one line on stderr and exit status 2; a stack trace
  * means a bug in qfc.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { CLAUSES } from '../../spec/index.js';
-import { PACKAGE_ROOT } from '../package-root.js';
+import { CLAUSES } from '../../spec/clauses.js';
+import { ManifestError } from '../adapters/read-manifest.js';
+import { CorpusError } from '../corpus/add-to-corpus.js';
 import { parseArguments, UsageError } from './arguments.js';
+import { CERTIFY_FLAGS, CERTIFY_USAGE, CERTIFY_VALUES, certifyCommand, REPLAY_USAGE, replayCommand } from './certify-command.js';
+import { CORPUS_USAGE, CORPUS_VALUES, corpusCommand } from './corpus-command.js';
 import { PREDICT_USAGE, predictCommand } from './predict-command.js';
+import { REPORT_USAGE, reportCommand } from './report-command.js';
+import { bundledVersion } from './version.js';
 
-const USAGE = `usage: qfc <command> [options]
+const USAGE = `usage: qfc <command> [options]   (qfc <command> --help for each)
 
 commands:
-  predict FILE   what the spec predicts a receiver does with a stream (see qfc predict --help)
+  certify        run the conformance catalogue against an implementation (default: the bundled reference pair)
+  replay         run corpus streams against a receiver
+  report         render a report again from its results.json
+  corpus add     store a stream as a corpus case with its expectation
+  predict FILE   what the spec predicts a receiver does with a stream
   clauses        list every requirement of the spec with its id
   --version      print the version`;
 
 const PREDICT_FLAGS = ['--allow-all-names', '--allow-unsafe-symlinks', '--no-non-canonical-symlinks', '--no-directories', '--no-symlinks', '--root', '--no-tmpfile', '--json', '--help'];
 const PREDICT_VALUES = ['--mode', '--bytes-limit', '--files-limit'];
 
-function version(): string {
-  const manifest = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
-  return `qfc ${manifest.version}`;
-}
-
-function run(argv: readonly string[]): string {
+async function run(argv: readonly string[]): Promise<{ text: string; status: number }> {
   const [command, ...rest] = argv;
+  const done = (text: string, status = 0) => ({ text, status });
+  const commandLine = ['qfc', ...argv].join(' ');
   switch (command) {
+    case 'certify': {
+      const args = parseArguments(rest, CERTIFY_FLAGS, CERTIFY_VALUES);
+      return args.flag('--help') ? done(CERTIFY_USAGE) : done('', await certifyCommand(args, commandLine));
+    }
+    case 'replay': {
+      const args = parseArguments(rest, CERTIFY_FLAGS, CERTIFY_VALUES);
+      return args.flag('--help') ? done(REPLAY_USAGE) : done('', await replayCommand(args, commandLine));
+    }
+    case 'report': {
+      const args = parseArguments(rest, ['--help'], ['--out']);
+      return done(args.flag('--help') ? REPORT_USAGE : reportCommand(args));
+    }
+    case 'corpus': {
+      const args = parseArguments(rest, ['--help'], CORPUS_VALUES);
+      return done(args.flag('--help') ? CORPUS_USAGE : corpusCommand(args));
+    }
     case 'predict': {
       const args = parseArguments(rest, PREDICT_FLAGS, PREDICT_VALUES);
-      return args.flag('--help') ? PREDICT_USAGE : predictCommand(args);
+      return done(args.flag('--help') ? PREDICT_USAGE : predictCommand(args));
     }
     case 'clauses':
       parseArguments(rest, [], []);
-      return CLAUSES.map((clause) => `${clause.id.padEnd(32)} ${clause.level.padEnd(6)} §${clause.section.padEnd(4)} ${clause.requirement}`).join('\n');
+      return done(CLAUSES.map((clause) => `${clause.id.padEnd(32)} ${clause.level.padEnd(6)} §${clause.section.padEnd(4)} ${clause.requirement}`).join('\n'));
     case '--version':
-      return version();
+      return done(`qfc ${bundledVersion()}`);
     case undefined:
     case '--help':
     case 'help':
-      return USAGE;
+      return done(USAGE);
     default:
       throw new UsageError(`unknown command '${command}' (try qfc --help)`);
   }
 }
 
 try {
-  process.stdout.write(`${run(process.argv.slice(2))}\n`);
+  const { text, status } = await run(process.argv.slice(2));
+  if (text !== '') process.stdout.write(`${text}\n`);
+  process.exitCode = status;
 } catch (error) {
-  if (!(error instanceof UsageError)) throw error;
+  if (!(error instanceof UsageError || error instanceof ManifestError || error instanceof CorpusError)) throw error;
   process.stderr.write(`qfc: ${error.message.split('\n')[0]}\n`);
   process.exitCode = 2;
 }

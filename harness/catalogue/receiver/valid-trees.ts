@@ -9,7 +9,7 @@ const valid = (id: string, title: string, stream: readonly StreamPart[], extra: 
   receiverCase('valid-trees', {
     id,
     title,
-    clauses: ['recv.end-success', 'wire.header-layout', 'wire.little-endian', 'crc.algorithm', 'result.header', 'result.extension', ...extra],
+    clauses: ['recv.end-success', 'wire.header-layout', 'wire.little-endian', 'crc.algorithm', 'result.header', 'result.extension', 'inv.owner', 'inv.no-hard-links', ...extra],
     stream: [...stream, endMarker()],
     pinned: { errorCode: 0 },
   });

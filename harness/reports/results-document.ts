@@ -1,0 +1,52 @@
+/**
+ * results.json: the one document every other report format is rendered from.
+ */
+import { createHash } from 'node:crypto';
+import type { Implementation } from '../adapters/implementation.js';
+import type { CatalogueCase } from '../catalogue/catalogue-case.js';
+import type { SandboxPaths } from '../sandbox/sandbox-root.js';
+import type { CaseResult, Verdict } from '../verdicts/case-result.js';
+
+export interface ResultsDocument {
+  readonly suite: { readonly name: string; readonly version: string; readonly corpusDigest: string; readonly contract: number };
+  readonly implementation: { readonly name: string; readonly receiver: string | null; readonly sender: string | null; readonly openInVm: string | null; readonly profile: string; readonly sandbox: string };
+  readonly summary: { readonly total: number; readonly pass: number; readonly fail: number; readonly nonStrict: number; readonly info: number; readonly error: number; readonly skipped: number };
+  readonly run: { readonly startedAt: string; readonly ms: number; readonly strict: boolean; readonly jobs: number; readonly uid: number; readonly command: string };
+  readonly cases: readonly CaseResult[];
+}
+
+const PLACEHOLDER: SandboxPaths = { root: '/qfc-sandbox', target: '/qfc-sandbox/target', outside: '/qfc-sandbox/outside', source: '/qfc-sandbox/source' };
+
+/** A digest of the cases' definitions, so two reports can tell whether they ran the same catalogue. */
+export function corpusDigest(cases: readonly CatalogueCase[]): string {
+  const hash = createHash('sha256');
+  for (const testCase of cases) {
+    hash.update(`${testCase.kind}\0${testCase.id}\0${testCase.clauses.join(',')}\0`);
+    if (testCase.kind === 'receiver') hash.update(testCase.stream(PLACEHOLDER));
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/** Counts of each verdict. */
+export function summarize(cases: readonly CaseResult[]): ResultsDocument['summary'] {
+  const count = (verdict: Verdict): number => cases.filter((result) => result.verdict === verdict).length;
+  return { total: cases.length, pass: count('pass'), fail: count('fail'), nonStrict: count('non-strict'), info: count('info'), error: count('error'), skipped: count('skipped') };
+}
+
+/** The command lines of an implementation, for the report header. */
+export function describeImplementation(implementation: Implementation, profile: string, sandbox: string): ResultsDocument['implementation'] {
+  const line = (argv: readonly string[] | undefined): string | null => (argv === undefined ? null : argv.join(' '));
+  return {
+    name: implementation.name,
+    receiver: line(implementation.receiver?.argv),
+    sender: line(implementation.sender?.argv),
+    openInVm: implementation.openInVm === null ? null : `${line(implementation.openInVm.client)} | ${line(implementation.openInVm.server)}`,
+    profile,
+    sandbox,
+  };
+}
+
+/** True when the run must fail a CI job: a fail or an error, or a non-strict case in a strict run. */
+export function runFailed(document: Pick<ResultsDocument, 'summary' | 'run'>): boolean {
+  return document.summary.fail > 0 || document.summary.error > 0 || (document.run.strict && document.summary.nonStrict > 0);
+}

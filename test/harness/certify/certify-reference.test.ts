@@ -1,0 +1,35 @@
+/**
+ * The reference pair certifies with zero fail, and the report has every part.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CATALOGUE } from '../../../harness/catalogue/index.js';
+import { readCorpus } from '../../../harness/corpus/read-corpus.js';
+import type { ResultsDocument } from '../../../harness/reports/results-document.js';
+import { qfc } from '../../helpers/qfc-cli.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const CORPUS = new URL('../../../corpus', import.meta.url).pathname;
+
+describe('qfc certify on the bundled reference pair', () => {
+  it('passes every case it runs, with a complete report', async () => {
+    const out = join(tempDir('qfc-report-'), 'run');
+    const run = await qfc(['certify', '--out', out, '--jobs', '2']);
+    expect(run.stderr).not.toContain('WARNING'); // confined by bubblewrap
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^qfc certify: qfc reference \(native addon\): \d+ cases: \d+ pass, 0 fail, 0 non-strict, 0 info, 0 error, \d+ skipped/);
+    expect(run.stdout).toContain(`report: ${join(out, 'index.html')}`);
+    const document = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ResultsDocument;
+    const corpus = readCorpus([CORPUS], CORPUS);
+    expect(document.summary.total).toBe(CATALOGUE.length + corpus.cases.length);
+    expect(document.summary).toMatchObject({ fail: 0, nonStrict: 0, info: 0, error: 0 });
+    // skipped only where root cannot check (an unwritable directory needs --uid)
+    expect(document.cases.filter((result) => result.verdict === 'skipped').map((result) => result.id)).toEqual(process.getuid?.() === 0 ? ['unwritable-directory'] : []);
+    expect(document.implementation.sandbox).toBe('bubblewrap');
+    expect(document.suite.corpusDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    for (const file of ['junit.xml', 'summary.md', 'index.html']) expect(existsSync(join(out, file))).toBe(true);
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/<testsuites name="qfc certify: qfc reference \(native addon\)" tests="\d+" failures="0" errors="0">/);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('✅ **conforming**');
+  }, 300_000);
+});
