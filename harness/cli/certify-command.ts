@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundledVersion } from './version.js';
+import { programProblem } from '../adapters/find-program.js';
 import { readManifest } from '../adapters/read-manifest.js';
 import { referenceImplementation, shellCommand } from '../adapters/bundled-implementations.js';
 import { PROFILES, UPSTREAM_PROFILE_ARGS, type Implementation, type Profile } from '../adapters/implementation.js';
@@ -74,9 +75,24 @@ function profileOf(args: ParsedArguments): Profile | null {
   return profile as Profile;
 }
 
+/** Refuse an implementation whose programs cannot be started at all. */
+function checkPrograms(implementation: Implementation): void {
+  const programs: [string, readonly string[] | undefined][] = [
+    ['receiver', implementation.receiver?.argv],
+    ['sender', implementation.sender?.argv],
+    ['OpenInVM client', implementation.openInVm?.client],
+    ['OpenInVM server', implementation.openInVm?.server],
+  ];
+  for (const [role, argv] of programs) {
+    const problem = argv === undefined ? null : programProblem(argv[0]!);
+    if (problem !== null) throw new UsageError(`cannot run the ${role}: ${problem}`);
+  }
+}
+
 /** Run `cases` and write the report; returns the exit status. */
 async function runAndReport(args: ParsedArguments, cases: readonly CatalogueCase[], commandLine: string): Promise<number> {
   const implementation = implementationOf(args);
+  checkPrograms(implementation);
   const owner = ownerOf(args);
   const profile = profileOf(args);
   const strict = args.flag('--strict');

@@ -1,0 +1,90 @@
+/**
+ * The containment of one program run: bwrap's read-only host and writable root, no
+ * network, the time limit that kills a whole process group, output caps, the file-size
+ * cap, half-closed output seen through bwrap, and the unconfined mode.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bwrapAvailable, runContained, startContained, type ContainedRun } from '../../../harness/sandbox/run-contained.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+function sandboxRun(script: string, extra: Partial<ContainedRun> = {}): ContainedRun {
+  const root = tempDir('qfc-contained-');
+  mkdirSync(join(root, 'target'));
+  return {
+    argv: ['/bin/sh', '-c', script],
+    cwd: join(root, 'target'),
+    writableRoot: root,
+    stdin: null,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    timeLimitMs: 5000,
+    stdoutCap: 1 << 20,
+    stderrCap: 1 << 16,
+    fileSizeCap: 1 << 20,
+    confinement: 'bwrap',
+    ...extra,
+  };
+}
+
+describe('a contained run', () => {
+  it('has bubblewrap here (.ci/run installs it)', () => expect(bwrapAvailable()).toBe(true));
+
+  it('can write its root, but not the host, and has no network', async () => {
+    const run = sandboxRun('echo ok > inside; echo x > /etc/qfc-escape 2>/dev/null && echo WROTE-ETC; echo x > "$HOME/qfc-escape" 2>/dev/null && echo WROTE-HOME; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "');
+    const result = await runContained(run);
+    expect(result.stdout.toString()).toBe('lo\n');
+    expect(readFileSync(join(run.cwd, 'inside'), 'utf8')).toBe('ok\n');
+    expect(existsSync('/etc/qfc-escape')).toBe(false);
+  });
+
+  it('gets a private /tmp', async () => {
+    // only the sandbox root and its I/O directory are visible in /tmp
+    const result = await runContained(sandboxRun('ls -A /tmp | grep -v "qfc-" | wc -l; touch /tmp/qfc-private-probe'));
+    expect(result.stdout.toString().trim()).toBe('0');
+    expect(existsSync('/tmp/qfc-private-probe')).toBe(false);
+  });
+
+  it('kills the whole process group at the time limit', async () => {
+    const result = await runContained(sandboxRun('sleep 60 & sleep 60; echo never', { timeLimitMs: 500 }));
+    expect(result.timedOut).toBe(true);
+    expect(result.ms).toBeLessThan(5000);
+    expect(result.stdout.toString()).toBe('');
+  });
+
+  it('kills a program that floods stdout or stderr', async () => {
+    expect((await runContained(sandboxRun('yes', { stdoutCap: 100_000 }))).flooded).toBe('stdout');
+    expect((await runContained(sandboxRun('yes >&2', { stderrCap: 100_000 }))).flooded).toBe('stderr');
+  });
+
+  it('caps the size of files it writes', async () => {
+    const result = await runContained(sandboxRun('head -c 3000000 /dev/zero > big; echo $?', { fileSizeCap: 1 << 20 }));
+    expect(result.status === 0 ? result.stdout.toString().trim() : 'killed').not.toBe('0');
+  });
+
+  it('sees a program close its output before it exits, through bwrap', async () => {
+    const started = startContained(sandboxRun('echo early; exec 1>&-; sleep 2'));
+    const at = Date.now();
+    const closed = await new Promise<number>((resolve) => started.onStdoutEnd(() => resolve(Date.now() - at)));
+    expect(closed).toBeLessThan(1500);
+    const result = await started.done;
+    expect(result.stdout.toString()).toBe('early\n');
+  });
+
+  it('delivers stdin and its end, however early it is written', async () => {
+    const result = await runContained(sandboxRun('wc -c', { stdin: Buffer.alloc(200_000, 1) }));
+    expect(result.stdout.toString().trim()).toBe('200000');
+  });
+
+  it('runs unconfined when asked, with the same limits', async () => {
+    const result = await runContained(sandboxRun('echo unconfined; sleep 60', { confinement: 'none', timeLimitMs: 300 }));
+    expect(result.stdout.toString()).toBe('unconfined\n');
+    expect(result.timedOut).toBe(true);
+  });
+
+  it('reports a program that cannot start', async () => {
+    const result = await runContained(sandboxRun('', { argv: ['/nonexistent/program'], confinement: 'none' }));
+    expect(result.spawnError !== null || result.status === 127 || result.status === 1).toBe(true);
+    expect(result.stdout.length).toBe(0);
+  });
+});
