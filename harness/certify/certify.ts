@@ -12,7 +12,7 @@ import type { CaseResult } from '../verdicts/case-result.js';
 import { runEditorCase } from './run-editor-case.js';
 import { runReceiverCase } from './run-receiver-case.js';
 import { runSenderCase } from './run-sender-case.js';
-import type { RunSettings } from './run-settings.js';
+import { visiblePaths, type RunSettings } from './run-settings.js';
 
 export interface CertifyOptions {
   readonly implementation: Implementation;
@@ -53,6 +53,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyRun> {
     base,
     owner: options.owner,
     keepSandboxes: options.keepSandboxes,
+    visiblePaths: visiblePaths([options.implementation, options.reference]),
   };
   const results: CaseResult[] = new Array(options.cases.length);
   let next = 0;

@@ -102,6 +102,7 @@ export async function runEditorCase(testCase: EditorCase, settings: RunSettings)
       stderrCap: STDERR_CAP,
       fileSizeCap: MIN_FILE_SIZE_CAP,
       confinement: settings.confinement,
+      visiblePaths: settings.visiblePaths,
       ...(settings.owner === null ? {} : { uid: settings.owner.uid, gid: settings.owner.gid }),
     };
     const serverEnv = programEnvironment({}, { QREXEC_REMOTE_DOMAIN: REMOTE, QFC_OPENER: opener, QFC_EDITOR_ROOT: editorRoot });

@@ -54,6 +54,7 @@ export async function runReceiverCase(testCase: ReceiverCase, settings: RunSetti
       stderrCap: STDERR_CAP,
       fileSizeCap: Math.max(MIN_FILE_SIZE_CAP, 2 * stream.length),
       confinement: settings.confinement,
+      visiblePaths: settings.visiblePaths,
       ...(settings.owner === null ? {} : { uid: settings.owner.uid, gid: settings.owner.gid }),
     });
     if (run.spawnError !== null) return notRun(testCase, 'error', `cannot start the receiver: ${run.spawnError}`);

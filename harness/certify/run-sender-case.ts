@@ -126,6 +126,7 @@ export async function runSenderCase(testCase: SenderCase, settings: RunSettings)
       stderrCap: STDERR_CAP,
       fileSizeCap: CAPTURE_CAP + MIN_FILE_SIZE_CAP,
       confinement: settings.confinement,
+      visiblePaths: settings.visiblePaths,
       ...(settings.owner === null ? {} : { uid: settings.owner.uid, gid: settings.owner.gid }),
     };
     const senderProcess = startContained({ ...common, argv: [...sender.argv, ...(testCase.ignoreSymlinks ? sender.ignoreSymlinks : []), ...testCase.paths], cwd: sandbox.source });

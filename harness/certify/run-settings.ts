@@ -2,8 +2,11 @@
  * What every case run shares: the implementation, the confinement, where sandboxes go,
  * and whom the programs run as.
  */
+import { tmpdir } from 'node:os';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Implementation } from '../adapters/implementation.js';
 import type { Confinement } from '../sandbox/run-contained.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 export interface RunSettings {
   readonly implementation: Implementation;
@@ -16,6 +19,31 @@ export interface RunSettings {
   readonly owner: { readonly uid: number; readonly gid: number } | null;
   /** Keep each sandbox root after its case (for debugging). */
   readonly keepSandboxes: boolean;
+  /** Host directories under /tmp the programs need (see visiblePaths). */
+  readonly visiblePaths: readonly string[];
+}
+
+/**
+ * The top-level directories under the temporary directory that the programs live in:
+ * bubblewrap gives each run a private /tmp, which would hide a checkout or a build that
+ * lives there (qfc's own, or one named in a command). Words of a shell command line that
+ * are absolute paths count too.
+ */
+export function visiblePaths(implementations: readonly Implementation[]): string[] {
+  const temporary = tmpdir();
+  const words = implementations.flatMap((implementation) =>
+    [implementation.receiver?.argv, implementation.sender?.argv, implementation.openInVm?.client, implementation.openInVm?.server]
+      .flatMap((argv) => argv ?? [])
+      .flatMap((arg) => arg.split(/[\s'"=:]+/)),
+  );
+  const roots = new Set<string>();
+  for (const word of [PACKAGE_ROOT, process.execPath, ...words]) {
+    if (!isAbsolute(word)) continue;
+    const inside = relative(temporary, word);
+    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) continue;
+    roots.add(`${temporary}${sep}${inside.split(sep)[0]}`);
+  }
+  return [...roots].sort();
 }
 
 /** The uid and gid programs run as. */

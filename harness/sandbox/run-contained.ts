@@ -39,6 +39,8 @@ export interface ContainedRun {
   /** RLIMIT_FSIZE for the program, in bytes. */
   readonly fileSizeCap: number;
   readonly confinement: Confinement;
+  /** Host paths under /tmp to keep visible (read-only) behind the private /tmp: the programs' own files. */
+  readonly visiblePaths?: readonly string[];
   /** Run as this user and group (requires root). */
   readonly uid?: number;
   readonly gid?: number;
@@ -99,6 +101,7 @@ export function containedArgv(run: ContainedRun, fifos: FifoPair | null = null):
     '--dev', '/dev',
     '--proc', '/proc',
     '--tmpfs', '/tmp',
+    ...(run.visiblePaths ?? []).filter((path) => existsSync(path)).flatMap((path) => ['--ro-bind', path, path]),
     '--bind', run.writableRoot, run.writableRoot,
     '--ro-bind', fifos.dir, fifos.dir,
     '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-pid',

@@ -3,7 +3,7 @@
  * network, the time limit that kills a whole process group, output caps, the file-size
  * cap, half-closed output seen through bwrap, and the unconfined mode.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bwrapAvailable, runContained, startContained, type ContainedRun } from '../../../harness/sandbox/run-contained.js';
@@ -43,6 +43,17 @@ describe('a contained run', () => {
     const result = await runContained(sandboxRun('ls -A /tmp | grep -v "qfc-" | wc -l; touch /tmp/qfc-private-probe'));
     expect(result.stdout.toString().trim()).toBe('0');
     expect(existsSync('/tmp/qfc-private-probe')).toBe(false);
+  });
+
+  it('keeps named directories under /tmp visible, read-only, behind the private /tmp', async () => {
+    // a checkout under /tmp must still find its own programs
+    const program = tempDir('qfc-visible-');
+    writeFileSync(join(program, 'hello.sh'), 'echo visible\n');
+    const run = sandboxRun(`sh ${program}/hello.sh; touch ${program}/written 2>/dev/null && echo WROTE`, { visiblePaths: [program] });
+    expect((await runContained(run)).stdout.toString()).toBe('visible\n');
+    expect(existsSync(join(program, 'written'))).toBe(false);
+    const hidden = await runContained(sandboxRun(`sh ${program}/hello.sh 2>/dev/null || echo hidden`));
+    expect(hidden.stdout.toString()).toBe('hidden\n');
   });
 
   it('kills the whole process group at the time limit', async () => {
