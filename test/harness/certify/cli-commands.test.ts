@@ -135,6 +135,16 @@ describe('qfc certify options', () => {
     expect(sender.stdout).toMatch(/(\d+) cases: \1 pass/);
   }, 120_000);
 
+  it('warns loudly and says so in the report when it runs unconfined', async () => {
+    const out = join(tempDir(), 'u');
+    const run = await qfc(['certify', '--no-sandbox', '--only', 'names/emoji', '--out', out]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/\*\*\* WARNING: running the implementation UNCONFINED, as asked \(--no-sandbox\)/);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ResultsDocument;
+    expect(results.implementation.sandbox).toBe('none (unconfined)');
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/unconfined/);
+  }, 60_000);
+
   it('writes the report under reports/ with reports/latest pointing at it by default', async () => {
     const reports = new URL('../../../reports', import.meta.url).pathname;
     const run = await qfc(['certify', '--only', 'stream-end/only-end-marker']);
