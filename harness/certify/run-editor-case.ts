@@ -14,7 +14,7 @@ import { chownTree, createSandbox, removeSandbox, type SandboxPaths } from '../s
 import { takeSnapshot } from '../sandbox/snapshot.js';
 import type { Snapshot } from '../../spec/invariants/snapshot.js';
 import type { CaseResult, CaseViolation } from '../verdicts/case-result.js';
-import { MIN_FILE_SIZE_CAP, programEnvironment, receivingUser, STDERR_CAP, STDOUT_CAP, type RunSettings } from './run-settings.js';
+import { containment, MIN_FILE_SIZE_CAP, programEnvironment, receivingUser, STDERR_CAP, STDOUT_CAP, type RunSettings } from './run-settings.js';
 
 const ORIGINAL = 'original content\n';
 const REMOTE = 'qfc-remote';
@@ -101,9 +101,7 @@ export async function runEditorCase(testCase: EditorCase, settings: RunSettings)
       stdoutCap: STDOUT_CAP * 16,
       stderrCap: STDERR_CAP,
       fileSizeCap: MIN_FILE_SIZE_CAP,
-      confinement: settings.confinement,
-      visiblePaths: settings.visiblePaths,
-      ...(settings.owner === null ? {} : { uid: settings.owner.uid, gid: settings.owner.gid }),
+      ...containment(settings),
     };
     const serverEnv = programEnvironment({}, { QREXEC_REMOTE_DOMAIN: REMOTE, QFC_OPENER: opener, QFC_EDITOR_ROOT: editorRoot });
     const clientEnv = programEnvironment({}, { QFC_TMPDIR: clientTmp });

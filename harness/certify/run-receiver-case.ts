@@ -13,7 +13,7 @@ import { takeSnapshot } from '../sandbox/snapshot.js';
 import type { CaseResult } from '../verdicts/case-result.js';
 import { describePrediction, describeReceiverRun } from '../verdicts/describe-outcome.js';
 import { judgeReceiver } from '../verdicts/judge-receiver.js';
-import { MIN_FILE_SIZE_CAP, programEnvironment, receivingUser, STDERR_CAP, STDOUT_CAP, STREAM_HEX_CAP, type RunSettings } from './run-settings.js';
+import { containment, MIN_FILE_SIZE_CAP, programEnvironment, receivingUser, STDERR_CAP, STDOUT_CAP, STREAM_HEX_CAP, type RunSettings } from './run-settings.js';
 
 /** The model's options for a profile. */
 export function profileOptions(profile: Profile): ReceiverOptions {
@@ -53,9 +53,7 @@ export async function runReceiverCase(testCase: ReceiverCase, settings: RunSetti
       stdoutCap: STDOUT_CAP,
       stderrCap: STDERR_CAP,
       fileSizeCap: Math.max(MIN_FILE_SIZE_CAP, 2 * stream.length),
-      confinement: settings.confinement,
-      visiblePaths: settings.visiblePaths,
-      ...(settings.owner === null ? {} : { uid: settings.owner.uid, gid: settings.owner.gid }),
+      ...containment(settings),
     });
     if (run.spawnError !== null) return notRun(testCase, 'error', `cannot start the receiver: ${run.spawnError}`);
     const after = takeSnapshot(sandbox.root);

@@ -24,7 +24,7 @@ import { startContained, type ContainedResult } from '../sandbox/run-contained.j
 import { chownTree, createSandbox, removeSandbox } from '../sandbox/sandbox-root.js';
 import { takeSnapshot } from '../sandbox/snapshot.js';
 import type { CaseResult, CaseViolation } from '../verdicts/case-result.js';
-import { MIN_FILE_SIZE_CAP, programEnvironment, STDERR_CAP, STREAM_HEX_CAP, type RunSettings } from './run-settings.js';
+import { containment, MIN_FILE_SIZE_CAP, programEnvironment, STDERR_CAP, STREAM_HEX_CAP, type RunSettings } from './run-settings.js';
 
 const CAPTURE_CAP = 256 << 20;
 const SCRIPTED_RECEIVER = join(PACKAGE_ROOT, 'dist', 'bin', 'qfc-scripted-receiver.js');
@@ -125,9 +125,7 @@ export async function runSenderCase(testCase: SenderCase, settings: RunSettings)
       stdoutCap: CAPTURE_CAP,
       stderrCap: STDERR_CAP,
       fileSizeCap: CAPTURE_CAP + MIN_FILE_SIZE_CAP,
-      confinement: settings.confinement,
-      visiblePaths: settings.visiblePaths,
-      ...(settings.owner === null ? {} : { uid: settings.owner.uid, gid: settings.owner.gid }),
+      ...containment(settings),
     };
     const senderProcess = startContained({ ...common, argv: [...sender.argv, ...(testCase.ignoreSymlinks ? sender.ignoreSymlinks : []), ...testCase.paths], cwd: sandbox.source });
     const receiverProcess = startContained({ ...common, argv: receiverArgv, cwd: sandbox.target, stdoutCap: 1 << 20 });

@@ -5,7 +5,7 @@
 import { tmpdir } from 'node:os';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Implementation } from '../adapters/implementation.js';
-import type { Confinement } from '../sandbox/run-contained.js';
+import type { Confinement, ContainedRun } from '../sandbox/run-contained.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 
 export interface RunSettings {
@@ -49,6 +49,15 @@ export function visiblePaths(implementations: readonly Implementation[]): string
 /** The uid and gid programs run as. */
 export function receivingUser(settings: RunSettings): { uid: number; gid: number } {
   return settings.owner ?? { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+}
+
+/** How every program of a run is contained: confinement, visible paths and user. */
+export function containment(settings: RunSettings): Pick<ContainedRun, 'confinement' | 'visiblePaths' | 'uid' | 'gid'> {
+  return {
+    confinement: settings.confinement,
+    visiblePaths: settings.visiblePaths,
+    ...(settings.owner === null ? {} : { uid: settings.owner.uid, gid: settings.owner.gid }),
+  };
 }
 
 /** Caps of every program run. */
