@@ -24,7 +24,7 @@ export interface Clause {
   readonly requirement: string;
 }
 
-const clause = (id: string, section: string, level: ClauseLevel, subject: ClauseSubject, requirement: string) =>
+const clause = <const Id extends string>(id: Id, section: string, level: ClauseLevel, subject: ClauseSubject, requirement: string) =>
   ({ id, section, level, subject, requirement }) as const;
 
 /** All clauses, in document order. */

@@ -10,6 +10,7 @@ import type { ReceiverState } from './receiver-state.js';
  */
 export function appliedPermissions(state: ReceiverState, mode: number): number {
   const requested = mode & PERMISSION_BITS;
+  if ((requested & SET_ID_BITS) !== 0) state.exercise('quirk.no-set-id');
   if (!state.upstream) return requested & ~SET_ID_BITS;
   if ((requested & SET_ID_BITS) !== 0) state.quirks.add('set-id-applied');
   return requested;

@@ -17,6 +17,8 @@ import {
   S_IFMT,
   S_IFREG,
 } from '../constants.js';
+import type { ClauseId } from '../clauses.js';
+import { challengedInvariants } from '../invariants/invariant-triggers.js';
 import { tokenize } from '../tokenizer/tokenize.js';
 import { resolveOptions, type ReceiverOptions } from './options.js';
 import type { Prediction } from './prediction.js';
@@ -30,6 +32,7 @@ export function predict(stream: Uint8Array, options: ReceiverOptions = {}): Pred
   const state = new ReceiverState(stream, tokenize(stream), resolveOptions(options));
   const outcome = receive(state);
   const sent = outcome.sent ?? true;
+  exerciseEnding(state, outcome, sent);
   return {
     result: { sent, errorCode: outcome.errorCode, crc32: state.crc.value, lastName: outcome.lastName },
     exitStatus: sent ? outcome.errorCode % EXIT_STATUS_MODULUS : FATAL_EXIT_STATUS,
@@ -38,7 +41,20 @@ export function predict(stream: Uint8Array, options: ReceiverOptions = {}): Pred
     phase: outcome.phase,
     clause: outcome.clause,
     quirks: [...state.quirks].sort(),
+    exercised: [...state.exercised].sort(),
   };
+}
+
+/** The clauses every ending puts to work, and the invariants the whole run challenged. */
+function exerciseEnding(state: ReceiverState, outcome: Outcome, sent: boolean): void {
+  state.exercise(outcome.clause, 'recv.exit-status');
+  if (sent) state.exercise('result.header', 'crc.algorithm', 'crc.consumed-bytes');
+  if (sent && outcome.lastName !== null) state.exercise('result.extension');
+  if (outcome.errorCode !== RESULT_OK) state.exercise('recv.stop-at-error');
+  if (sent && outcome.errorCode !== RESULT_OK) state.exercise('errno.values');
+  if (state.volume.bypassedPermissions) state.exercise('recv.user-permissions');
+  const invariants: ClauseId[] = challengedInvariants(state.exercised);
+  state.exercise(...invariants);
 }
 
 function receive(state: ReceiverState): Outcome {
@@ -49,7 +65,11 @@ function receive(state: ReceiverState): Outcome {
       return stop(Errno.EREMOTEIO, state.lastName, 'end', 'recv.missing-end-marker');
     }
     state.consume(event);
-    if (event.kind === 'end-marker') return stop(RESULT_OK, state.lastName, 'end', 'recv.end-success');
+    if (event.kind === 'end-marker') {
+      state.exercise('wire.end-marker');
+      return stop(RESULT_OK, state.lastName, 'end', 'recv.end-success');
+    }
+    state.exercise('wire.header-layout', 'wire.little-endian');
 
     const header = event.header;
     state.totalFiles += 1n;
@@ -62,6 +82,7 @@ function receive(state: ReceiverState): Outcome {
     const nameEvent = state.nextEvent();
     if (nameEvent.kind !== 'name') return stop(LEGAL_EOF, null, 'name', 'recv.truncated-name');
     state.consume(nameEvent);
+    state.exercise('wire.name-c-string');
     const name = nameEvent.name;
     state.lastName = name;
 

@@ -59,4 +59,12 @@ export interface Prediction {
   readonly clause: ClauseId;
   /** Upstream quirks this prediction shows (only in `'upstream'` mode). */
   readonly quirks: readonly QuirkId[];
+  /**
+   * Every clause the run put to work, sorted: the rules that decided something (the
+   * deciding clause, the path or link rule behind a refused name), the rules whose effect
+   * was applied to a received entry (a directory created 0700, a mode and times set), and
+   * the invariants of §7 the input challenged (see invariant-triggers). The fuzz engine
+   * counts them to show which rules its generators never reach.
+   */
+  readonly exercised: readonly ClauseId[];
 }

@@ -8,6 +8,7 @@ import { Errno, FATAL_EXIT_STATUS, U32_MAX } from '../constants.js';
 import { validateFileName } from '../validator/validate-file-name.js';
 import { appliedPermissions } from './applied-mode.js';
 import { nanoseconds, timesValid } from './header-times.js';
+import { nameRefusalRules } from './name-refusal.js';
 import { stop, type Outcome, type ReceiverState } from './receiver-state.js';
 import { isOutcome, walkToParent } from './walk-to-parent.js';
 import { systemCallClause } from './system-call-clause.js';
@@ -18,6 +19,7 @@ const NEGATED_EILSEQ = U32_MAX + 1 - Errno.EILSEQ;
 /** Process one directory header; null when the next entry follows. */
 export function receiveDirectory(state: ReceiverState, header: FileHeader, name: Uint8Array): Outcome | null {
   if (validateFileName(name, state.validatorFlags) !== 0) {
+    state.exercise(...nameRefusalRules(name, state.validatorFlags), 'quirk.directory-name-errno');
     if (!state.upstream) return stop(Errno.EILSEQ, name, 'name', 'dir.name-valid');
     state.quirks.add('directory-name-errno');
     return stop(NEGATED_EILSEQ, name, 'name', 'dir.name-valid');
@@ -30,13 +32,17 @@ export function receiveDirectory(state: ReceiverState, header: FileHeader, name:
   const volume = state.volume;
 
   const made = volume.makeDirectory(parent, last);
-  if (made === 0) return null; // new: mode and times wait for the repeated header
+  if (made === 0) {
+    state.exercise('wire.directory-no-payload', 'dir.create-private');
+    return null; // new: mode and times wait for the repeated header
+  }
   if (made !== Errno.EEXIST) return stop(made, name, 'name', systemCallClause(made, 'dir.repeat-not-directory'));
 
   const opened = volume.openDirectory(parent, last);
   if (opened === Errno.ENOTDIR) return stop(opened, name, 'name', 'dir.repeat-not-directory');
   if (opened !== 0) return stop(opened, name, 'name', 'recv.user-permissions');
 
+  if (state.options.bytesLimit !== 0n) state.exercise('quirk.directory-size');
   if (state.upstream) {
     // Counted after the fact, without a check: only a later entry can trip the limit.
     state.totalBytes += BigInt(state.options.directorySize);
@@ -48,5 +54,6 @@ export function receiveDirectory(state: ReceiverState, header: FileHeader, name:
   }
   volume.setPermissions(parent, last, appliedPermissions(state, header.mode));
   volume.setTimes(parent, last, nanoseconds(header.atime, header.atimeNsec), nanoseconds(header.mtime, header.mtimeNsec));
+  state.exercise('wire.directory-no-payload', 'dir.repeat-applies');
   return null;
 }

@@ -19,13 +19,17 @@ import {
 import { validateFileName } from '../validator/validate-file-name.js';
 import { appliedPermissions } from './applied-mode.js';
 import { nanoseconds, timesValid } from './header-times.js';
+import { nameRefusalRules } from './name-refusal.js';
 import { stop, type Outcome, type ReceiverState } from './receiver-state.js';
 import { isOutcome, walkToParent } from './walk-to-parent.js';
 import { systemCallClause } from './system-call-clause.js';
 
 /** Process one regular file; null when it was received and the next entry follows. */
 export function receiveFile(state: ReceiverState, header: FileHeader, name: Uint8Array): Outcome | null {
-  if (validateFileName(name, state.validatorFlags) !== 0) return stop(Errno.EILSEQ, name, 'name', 'file.name-valid');
+  if (validateFileName(name, state.validatorFlags) !== 0) {
+    state.exercise(...nameRefusalRules(name, state.validatorFlags));
+    return stop(Errno.EILSEQ, name, 'name', 'file.name-valid');
+  }
   if (!state.upstream && !timesValid(header)) return stop(Errno.EINVAL, name, 'header', 'quirk.nsec-range');
 
   const place = walkToParent(state, name, 'file.exclusive');
@@ -39,7 +43,9 @@ export function receiveFile(state: ReceiverState, header: FileHeader, name: Uint
   if (refused !== 0) {
     return stop(refused, name, 'name', systemCallClause(refused, 'file.exclusive'));
   }
+  // From here on a failure must leave nothing behind (quirk 3's spec position).
   const leftover = (): void => {
+    state.exercise('quirk.no-leftover');
     if (createdEarly) state.quirks.add('leftover-file');
   };
 
@@ -73,7 +79,10 @@ export function receiveFile(state: ReceiverState, header: FileHeader, name: Uint
   if (!createdEarly) {
     // linkat of the anonymous file: it is complete, but mode and times are not applied yet
     const taken = volume.createFile(parent, last, TMPFILE_PERMISSIONS);
-    if (taken !== 0) return stop(taken, name, 'name', systemCallClause(taken, 'file.exclusive'));
+    if (taken !== 0) {
+      leftover();
+      return stop(taken, name, 'name', systemCallClause(taken, 'file.exclusive'));
+    }
   }
   volume.setContent(parent, last, size, contentDigest);
 
@@ -85,5 +94,6 @@ export function receiveFile(state: ReceiverState, header: FileHeader, name: Uint
   }
   volume.setPermissions(parent, last, appliedPermissions(state, header.mode));
   volume.setTimes(parent, last, nanoseconds(header.atime, header.atimeNsec), nanoseconds(header.mtime, header.mtimeNsec));
+  state.exercise('wire.file-payload', 'file.exclusive', 'file.mode-times');
   return null;
 }

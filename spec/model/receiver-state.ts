@@ -8,7 +8,7 @@ import { Crc32Accumulator } from '../crc.js';
 import type { StreamEvent } from '../tokenizer/events.js';
 import { receiverValidatorFlags, type ResolvedOptions } from './options.js';
 import type { QuirkId } from './positions.js';
-import type { StopPhase } from './prediction.js';
+import type { Prediction, StopPhase } from './prediction.js';
 import { ReceiverVolume } from './volume.js';
 
 /** How the receiver stopped. */
@@ -34,6 +34,8 @@ export class ReceiverState {
   readonly volume: ReceiverVolume;
   readonly crc = new Crc32Accumulator();
   readonly quirks = new Set<QuirkId>();
+  /** Clauses that decided something or had an effect so far (see {@link Prediction.exercised}). */
+  readonly exercised = new Set<ClauseId>();
   /** Bytes counted against the byte limit so far. */
   totalBytes = 0n;
   /** Entry headers seen so far. */
@@ -66,6 +68,11 @@ export class ReceiverState {
   /** The next stream event. The tokenizer always ends a stream with a terminal event, and the receiver stops at it. */
   nextEvent(): StreamEvent {
     return this.#events[this.#next++]!;
+  }
+
+  /** Record that `clauses` were put to work. */
+  exercise(...clauses: readonly ClauseId[]): void {
+    for (const clause of clauses) this.exercised.add(clause);
   }
 
   /** Count the bytes of `event` as consumed: they enter the CRC. */

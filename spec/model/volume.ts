@@ -54,6 +54,7 @@ export class ReceiverVolume {
   readonly #fs = new Volume();
   readonly #meta = new Map<string, EntryMeta>();
   readonly #privileged: boolean;
+  #bypassed = false;
 
   /** `privileged`: the receiving user is root and bypasses permission bits. */
   constructor(privileged: boolean) {
@@ -189,8 +190,15 @@ export class ReceiverVolume {
 
   #allows(path: string, bit: number): boolean {
     // The target directory itself is the receiving user's own, writable directory.
-    if (this.#privileged || path === '') return true;
-    return (this.#meta.get(path)!.permissions & bit) !== 0;
+    if (path === '') return true;
+    const allowed = (this.#meta.get(path)!.permissions & bit) !== 0;
+    if (!allowed && this.#privileged) this.#bypassed = true;
+    return allowed || this.#privileged;
+  }
+
+  /** True once a permission bit would have refused an ordinary user (root went through). */
+  get bypassedPermissions(): boolean {
+    return this.#bypassed;
   }
 
   #lookupPath(path: string): Lookup {

@@ -10,15 +10,27 @@
  */
 import { Errno, PRINTABLE_ASCII_FIRST, PRINTABLE_ASCII_LAST, ValidatorFlag } from '../constants.js';
 import { cString } from '../byte-string.js';
+import type { ClauseId } from '../clauses.js';
 import { allowedSequenceLength } from './allowed-sequence.js';
 
 const SLASH = 0x2f;
 const DOT = 0x2e;
 
-/** Outcome of {@link validatePath}: the number of non-`..` components, or an errno. */
-export type PathVerdict = { readonly ok: true; readonly components: number } | { readonly ok: false; readonly errno: number };
+/** The path rules of §3 a rejection names (the clause of the rule that refused the path). */
+export type PathRule = Extract<
+  ClauseId,
+  'name.empty' | 'name.absolute' | 'name.empty-component' | 'name.dot-component' | 'name.dotdot-component' | 'name.dotdot-after-normal' | 'name.charset' | 'name.trailing-slash'
+>;
 
-const reject = (errno: number): PathVerdict => ({ ok: false, errno });
+/**
+ * Outcome of {@link validatePath}: the number of non-`..` components, or an errno with
+ * the rule that refused the path (reports and the fuzz engine's clause counts cite it).
+ */
+export type PathVerdict =
+  | { readonly ok: true; readonly components: number }
+  | { readonly ok: false; readonly errno: number; readonly rule: PathRule };
+
+const reject = (errno: number, rule: PathRule): PathVerdict => ({ ok: false, errno, rule });
 
 /**
  * Validate `path` allowing at most `dotdotBudget` leading `..` components.
@@ -29,8 +41,8 @@ export function validatePath(path: Uint8Array, dotdotBudget: number, flags: numb
   const s = cString(path);
   const nonCanonical = (flags & ValidatorFlag.NON_CANONICAL_PATHS) !== 0;
   const unsafeCharacters = (flags & ValidatorFlag.UNSAFE_CHARACTERS) !== 0;
-  if (s.length === 0) return nonCanonical ? { ok: true, components: 0 } : reject(Errno.ENOLINK);
-  if (s[0] === SLASH) return reject(Errno.ENOLINK);
+  if (s.length === 0) return nonCanonical ? { ok: true, components: 0 } : reject(Errno.ENOLINK, 'name.empty');
+  if (s[0] === SLASH) return reject(Errno.ENOLINK, 'name.absolute');
   let budget = dotdotBudget;
   let components = 0;
   let i = 0;
@@ -40,17 +52,17 @@ export function validatePath(path: Uint8Array, dotdotBudget: number, flags: numb
       const second = s[i + 1];
       const endsAfter = (at: number): boolean => at >= s.length || s[at] === SLASH;
       if (first === SLASH) {
-        if (!nonCanonical) return reject(Errno.EILSEQ); // `a//b`
+        if (!nonCanonical) return reject(Errno.EILSEQ, 'name.empty-component'); // `a//b`
         i += 1;
         continue;
       }
       if (first === DOT && endsAfter(i + 1)) {
-        if (!nonCanonical) return reject(Errno.EILSEQ); // a `.` component
+        if (!nonCanonical) return reject(Errno.EILSEQ, 'name.dot-component');
         i += 1;
         continue;
       }
       if (first === DOT && second === DOT && endsAfter(i + 2)) {
-        if (budget < 1) return reject(Errno.ENOLINK); // a `..` that could climb out
+        if (budget < 1) return reject(Errno.ENOLINK, components > 0 ? 'name.dotdot-after-normal' : 'name.dotdot-component');
         budget -= 1;
         i += 2;
         continue;
@@ -64,9 +76,9 @@ export function validatePath(path: Uint8Array, dotdotBudget: number, flags: numb
       continue;
     }
     const length = allowedSequenceLength(s, i);
-    if (length === 0) return reject(Errno.EILSEQ);
+    if (length === 0) return reject(Errno.EILSEQ, 'name.charset');
     i += length;
   }
-  if ((flags & ValidatorFlag.TRAILING_SLASH) === 0 && s[s.length - 1] === SLASH) return reject(Errno.EILSEQ);
+  if ((flags & ValidatorFlag.TRAILING_SLASH) === 0 && s[s.length - 1] === SLASH) return reject(Errno.EILSEQ, 'name.trailing-slash');
   return { ok: true, components };
 }

@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLAUSES, findClause } from '../../spec/clauses.js';
+import { CLAUSES, findClause, type ClauseId } from '../../spec/clauses.js';
 import { QUIRK_POSITIONS } from '../../spec/model/positions.js';
 
 const SPEC = new URL('../../spec/', import.meta.url).pathname;
@@ -16,6 +16,14 @@ function sources(dir: string): string[] {
 }
 
 describe('clauses', () => {
+  it('make ClauseId a union of the ids, so a citation of a missing id does not compile', () => {
+    const cited: ClauseId = 'name.charset';
+    // @ts-expect-error -- not a clause id (npm test type-checks the tests)
+    const missing: ClauseId = 'name.no-such-rule';
+    expect(findClause(cited)).toBeDefined();
+    expect(findClause(missing)).toBeUndefined();
+  });
+
   it('have unique, stable kebab-case ids with a dotted group', () => {
     const ids = CLAUSES.map((clause) => clause.id);
     expect(new Set(ids).size).toBe(ids.length);

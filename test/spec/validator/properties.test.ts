@@ -7,7 +7,7 @@ import { allowedSequenceLength } from '../../../spec/validator/allowed-sequence.
 import { ALLOWLIST_PROVENANCE, ALLOWLIST_RANGES, isAllowedCodePoint } from '../../../spec/validator/allowlist.js';
 import { validateFileName } from '../../../spec/validator/validate-file-name.js';
 import { validatePath } from '../../../spec/validator/validate-path.js';
-import { validateSymlink } from '../../../spec/validator/validate-symlink.js';
+import { explainSymlink, validateSymlink } from '../../../spec/validator/validate-symlink.js';
 import { componentArb, pathBytesArb, structuredPathArb } from '../../helpers/arbitraries.js';
 
 const anyPathArb = fc.oneof(pathBytesArb, structuredPathArb);
@@ -29,6 +29,19 @@ function resolveLexically(name: string[], target: string[]): string[] | null {
 }
 
 describe('validator properties', () => {
+  test.prop([anyPathArb, fc.nat(3), flagsArb])('a refusal names a rule that agrees with its errno', (path, budget, flags) => {
+    const verdict = validatePath(path, budget, flags);
+    if (verdict.ok) return;
+    const climbing = ['name.empty', 'name.absolute', 'name.dotdot-component', 'name.dotdot-after-normal'].includes(verdict.rule);
+    expect(verdict.errno).toBe(climbing ? Errno.ENOLINK : Errno.EILSEQ);
+  });
+
+  test.prop([anyPathArb, anyPathArb, flagsArb])('explainSymlink agrees with validateSymlink and names a rule for every refusal', (name, target, flags) => {
+    const verdict = explainSymlink(name, target, flags);
+    expect(verdict.errno).toBe(validateSymlink(name, target, flags));
+    expect(verdict.rule === null).toBe(verdict.errno === 0);
+  });
+
   test.prop([anyPathArb, fc.integer({ min: 0, max: 31 }).map((f) => f & ~ValidatorFlag.TRAILING_SLASH)])(
     'an accepted name has no .., . or empty component and no leading or trailing /',
     (name, flags) => {
@@ -70,18 +83,41 @@ describe('validator properties', () => {
 
   it('reports the errno of each path rule', () => {
     const verdict = (path: string, budget = 0, flags = 0) => validatePath(utf8(path), budget, flags);
-    expect(verdict('')).toEqual({ ok: false, errno: Errno.ENOLINK });
+    expect(verdict('')).toEqual({ ok: false, errno: Errno.ENOLINK, rule: 'name.empty' });
     expect(verdict('', 0, ValidatorFlag.NON_CANONICAL_PATHS)).toEqual({ ok: true, components: 0 });
-    expect(verdict('/a')).toEqual({ ok: false, errno: Errno.ENOLINK });
-    expect(verdict('a//b')).toEqual({ ok: false, errno: Errno.EILSEQ });
+    expect(verdict('/a')).toEqual({ ok: false, errno: Errno.ENOLINK, rule: 'name.absolute' });
+    expect(verdict('a//b')).toEqual({ ok: false, errno: Errno.EILSEQ, rule: 'name.empty-component' });
+    expect(verdict('a/./b')).toEqual({ ok: false, errno: Errno.EILSEQ, rule: 'name.dot-component' });
+    expect(verdict('a\x01')).toEqual({ ok: false, errno: Errno.EILSEQ, rule: 'name.charset' });
+    expect(verdict('a/')).toEqual({ ok: false, errno: Errno.EILSEQ, rule: 'name.trailing-slash' });
+    expect(verdict('..')).toEqual({ ok: false, errno: Errno.ENOLINK, rule: 'name.dotdot-component' });
     expect(verdict('a//b', 0, ValidatorFlag.NON_CANONICAL_PATHS)).toEqual({ ok: true, components: 2 });
     expect(verdict('./a', 0, ValidatorFlag.NON_CANONICAL_PATHS)).toEqual({ ok: true, components: 1 });
     expect(verdict('../../a', 2)).toEqual({ ok: true, components: 1 });
-    expect(verdict('../../a', 1)).toEqual({ ok: false, errno: Errno.ENOLINK });
-    expect(verdict('a/../b', 5)).toEqual({ ok: false, errno: Errno.ENOLINK });
+    expect(verdict('../../a', 1)).toEqual({ ok: false, errno: Errno.ENOLINK, rule: 'name.dotdot-component' });
+    expect(verdict('a/../b', 5)).toEqual({ ok: false, errno: Errno.ENOLINK, rule: 'name.dotdot-after-normal' });
     expect(verdict('..', 1)).toEqual({ ok: true, components: 0 });
     expect(verdict('a/', 0, ValidatorFlag.TRAILING_SLASH)).toEqual({ ok: true, components: 1 });
     expect(verdict('..a/.b/a..')).toEqual({ ok: true, components: 3 });
+  });
+
+  it('names the rule behind every refusal of a link', () => {
+    const explain = (name: string, target: string, flags: number = ValidatorFlag.NON_CANONICAL_SYMLINKS) => explainSymlink(utf8(name), utf8(target), flags);
+    expect(explain('a/l', 'x')).toEqual({ errno: 0, rule: null });
+    expect(explain('l', 'x')).toEqual({ errno: Errno.ENOLINK, rule: 'link.depth' });
+    expect(explain('a/../l', 'x')).toEqual({ errno: Errno.EILSEQ, rule: 'name.dotdot-after-normal' });
+    expect(explain('a/l', '/etc')).toEqual({ errno: Errno.ENOLINK, rule: 'link.absolute-target' });
+    expect(explain('a/l', '../x')).toEqual({ errno: Errno.ENOLINK, rule: 'link.escape-depth' });
+    expect(explain('a/b/l', '../x')).toEqual({ errno: 0, rule: null });
+    expect(explain('a/b/l', 'x/../../y')).toEqual({ errno: Errno.ENOLINK, rule: 'link.escape-depth' });
+    expect(explain('a/l', 'x//y')).toEqual({ errno: 0, rule: null });
+    expect(explain('a/l', 'x//y', 0)).toEqual({ errno: Errno.EILSEQ, rule: 'link.non-canonical-target' });
+    expect(explain('a/l', './y', 0)).toEqual({ errno: Errno.EILSEQ, rule: 'link.non-canonical-target' });
+    expect(explain('a/l', '')).toEqual({ errno: 0, rule: null });
+    expect(explain('a/l', '', 0)).toEqual({ errno: Errno.ENOLINK, rule: 'name.empty' });
+    expect(explain('a/l', 'x\x7f')).toEqual({ errno: Errno.EILSEQ, rule: 'name.charset' });
+    expect(explain('a/l', '/etc', ValidatorFlag.UNSAFE_SYMLINKS)).toEqual({ errno: 0, rule: null });
+    expect(explain('a/l', 'x', 1 << 20)).toEqual({ errno: Errno.EINVAL, rule: null });
   });
 
   it('rejects a symlink name of depth 0 even with unsafe symlinks allowed', () => {
