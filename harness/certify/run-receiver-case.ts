@@ -5,10 +5,11 @@
 import { toHex } from '../../spec/byte-string.js';
 import { receiverValidatorFlags, resolveOptions, type ReceiverOptions } from '../../spec/model/options.js';
 import { predict } from '../../spec/model/predict.js';
-import type { Profile } from '../adapters/implementation.js';
+import type { Prediction } from '../../spec/model/prediction.js';
+import type { Profile, ReceiverProgram } from '../adapters/implementation.js';
 import type { ReceiverCase } from '../catalogue/catalogue-case.js';
-import { runContained } from '../sandbox/run-contained.js';
-import { createSandbox, removeSandbox } from '../sandbox/sandbox-root.js';
+import { runContained, type ContainedResult } from '../sandbox/run-contained.js';
+import { createSandbox, removeSandbox, type SandboxPaths } from '../sandbox/sandbox-root.js';
 import { takeSnapshot } from '../sandbox/snapshot.js';
 import type { CaseResult } from '../verdicts/case-result.js';
 import { describePrediction, describeReceiverRun } from '../verdicts/describe-outcome.js';
@@ -20,16 +21,61 @@ export function profileOptions(profile: Profile): ReceiverOptions {
   return { allowUnsafeCharacters: profile === 'allow-all-names', allowUnsafeSymlinks: profile === 'unsafe-symlinks' };
 }
 
+/** One receiver run to execute: the stream, in its sandbox, under a profile and limits. */
+export interface ReceiverRun {
+  readonly receiver: ReceiverProgram;
+  readonly profileArgs: readonly string[];
+  readonly stream: Uint8Array;
+  readonly sandbox: SandboxPaths;
+  readonly options: ReceiverOptions;
+  readonly limits: ReceiverCase['limits'];
+  readonly settings: RunSettings;
+}
+
+/**
+ * How a receiver meets a stream: by default its program in the sandbox; the fuzz engine
+ * also runs the reference receiver in-process. Either way the judge sees a ContainedResult.
+ */
+export type ReceiverExecutor = (run: ReceiverRun) => Promise<ContainedResult>;
+
+/** The implementation's receiver program, contained, with the stream on stdin. */
+export const runReceiverProgram: ReceiverExecutor = ({ receiver, profileArgs, stream, sandbox, limits, settings }) =>
+  runContained({
+    argv: [...receiver.argv, ...profileArgs],
+    cwd: sandbox.target,
+    writableRoot: sandbox.root,
+    stdin: stream,
+    env: programEnvironment(limits),
+    timeLimitMs: settings.implementation.timeLimitMs,
+    stdoutCap: STDOUT_CAP,
+    stderrCap: STDERR_CAP,
+    fileSizeCap: Math.max(MIN_FILE_SIZE_CAP, 2 * stream.length),
+    ...containment(settings),
+  });
+
+/** A receiver case's verdict, with the spec's prediction behind it (null when it did not run). */
+export interface ReceiverCaseRun {
+  readonly result: CaseResult;
+  readonly prediction: Prediction | null;
+  readonly stream: Uint8Array | null;
+}
+
 /** A case that could not be run as asked. */
 function notRun(testCase: ReceiverCase, verdict: 'skipped' | 'error', why: string): CaseResult {
   return { id: testCase.id, kind: 'receiver', category: testCase.category, title: testCase.title, clauses: testCase.clauses, profile: testCase.profile, verdict, expected: {}, observed: {}, violations: [], notes: [why], ms: 0 };
 }
 
 export async function runReceiverCase(testCase: ReceiverCase, settings: RunSettings): Promise<CaseResult> {
+  return (await runReceiverStream(testCase, settings)).result;
+}
+
+/** Run one receiver case with `execute` and judge it; also returns the prediction it was judged by. */
+export async function runReceiverStream(testCase: ReceiverCase, settings: RunSettings, execute: ReceiverExecutor = runReceiverProgram): Promise<ReceiverCaseRun> {
+  const skipped = (verdict: 'skipped' | 'error', why: string): ReceiverCaseRun => ({ result: notRun(testCase, verdict, why), prediction: null, stream: null });
   const receiver = settings.implementation.receiver;
-  if (receiver === null) return notRun(testCase, 'skipped', 'the implementation has no receiver');
+  if (receiver === null) return skipped('skipped', 'the implementation has no receiver');
   const profileArgs = receiver.profiles[testCase.profile];
-  if (profileArgs === undefined) return notRun(testCase, 'skipped', `the receiver does not support the ${testCase.profile} profile`);
+  if (profileArgs === undefined) return skipped('skipped', `the receiver does not support the ${testCase.profile} profile`);
   const user = receivingUser(settings);
   const sandbox = createSandbox(settings.base, testCase.id, settings.owner ?? undefined);
   try {
@@ -43,19 +89,8 @@ export async function runReceiverCase(testCase: ReceiverCase, settings: RunSetti
     const spec = predict(stream, options);
     const upstream = predict(stream, { ...options, mode: 'upstream' });
     const before = takeSnapshot(sandbox.root);
-    const run = await runContained({
-      argv: [...receiver.argv, ...profileArgs],
-      cwd: sandbox.target,
-      writableRoot: sandbox.root,
-      stdin: stream,
-      env: programEnvironment(testCase.limits),
-      timeLimitMs: settings.implementation.timeLimitMs,
-      stdoutCap: STDOUT_CAP,
-      stderrCap: STDERR_CAP,
-      fileSizeCap: Math.max(MIN_FILE_SIZE_CAP, 2 * stream.length),
-      ...containment(settings),
-    });
-    if (run.spawnError !== null) return notRun(testCase, 'error', `cannot start the receiver: ${run.spawnError}`);
+    const run = await execute({ receiver, profileArgs, stream, sandbox, options, limits: testCase.limits, settings });
+    if (run.spawnError !== null) return skipped('error', `cannot start the receiver: ${run.spawnError}`);
     const after = takeSnapshot(sandbox.root);
     const resolved = resolveOptions(options);
     const judgement = judgeReceiver({
@@ -68,7 +103,7 @@ export async function runReceiverCase(testCase: ReceiverCase, settings: RunSetti
       comparison: { timeResolutionNs: receiver.timeResolution === 'us' ? 1000n : 1n },
       timeLimitMs: settings.implementation.timeLimitMs,
     });
-    return {
+    const result: CaseResult = {
       id: testCase.id,
       kind: 'receiver',
       category: testCase.category,
@@ -83,6 +118,7 @@ export async function runReceiverCase(testCase: ReceiverCase, settings: RunSetti
       ms: run.ms,
       ...(judgement.verdict === 'pass' ? {} : { streamHex: toHex(stream.subarray(0, STREAM_HEX_CAP)), streamLength: stream.length }),
     };
+    return { result, prediction: spec, stream };
   } finally {
     if (!settings.keepSandboxes) removeSandbox(sandbox);
   }

@@ -20,11 +20,15 @@ import { S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../../spec/constants.js';
 import type { Snapshot } from '../../spec/invariants/snapshot.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import type { SenderCase } from '../catalogue/catalogue-case.js';
+import { checkInvariants } from '../../spec/invariants/check-invariants.js';
+import type { InvariantContext } from '../../spec/invariants/snapshot.js';
+import { receiverValidatorFlags, resolveOptions } from '../../spec/model/options.js';
+import type { SenderProgram } from '../adapters/implementation.js';
 import { startContained, type ContainedResult } from '../sandbox/run-contained.js';
-import { chownTree, createSandbox, removeSandbox } from '../sandbox/sandbox-root.js';
+import { chownTree, createSandbox, removeSandbox, type SandboxPaths } from '../sandbox/sandbox-root.js';
 import { takeSnapshot } from '../sandbox/snapshot.js';
 import type { CaseResult, CaseViolation } from '../verdicts/case-result.js';
-import { containment, MIN_FILE_SIZE_CAP, programEnvironment, STDERR_CAP, STREAM_HEX_CAP, type RunSettings } from './run-settings.js';
+import { containment, MIN_FILE_SIZE_CAP, programEnvironment, receivingUser, STDERR_CAP, STREAM_HEX_CAP, type RunSettings } from './run-settings.js';
 
 const CAPTURE_CAP = 256 << 20;
 const SCRIPTED_RECEIVER = join(PACKAGE_ROOT, 'dist', 'bin', 'qfc-scripted-receiver.js');
@@ -32,8 +36,19 @@ const JS_STACK = /^\s+at .+:\d+:\d+\)?$/m;
 const UNSAFE_DISPLAY = (byte: number): boolean => byte < 0x20 || byte > 0x7e;
 
 /** The tree a receiver should build from the source (what the sender had to send). */
-function sourceTree(source: Snapshot, paths: readonly string[], ignoreSymlinks: boolean): Map<string, { type: string; mode: number; digest: string | null; target: string | null; mtimeNs: bigint }> {
-  const wanted = new Map<string, { type: string; mode: number; digest: string | null; target: string | null; mtimeNs: bigint }>();
+interface SourceEntryWanted {
+  readonly type: string;
+  readonly mode: number;
+  readonly digest: string | null;
+  readonly target: string | null;
+  readonly mtimeNs: bigint;
+  /** Compared only when in the future: an atime in the past may have moved when the sender read the entry (relatime). */
+  readonly atimeNs: bigint | null;
+}
+
+function sourceTree(source: Snapshot, paths: readonly string[], ignoreSymlinks: boolean): Map<string, SourceEntryWanted> {
+  const wanted = new Map<string, SourceEntryWanted>();
+  const now = BigInt(Date.now()) * 1_000_000n;
   const roots = paths.map((path) => normalize(path).replace(/\/+$/, ''));
   for (const [key, entry] of Object.entries(source)) {
     const root = roots.find((candidate) => key === candidate || key.startsWith(`${candidate}/`));
@@ -42,7 +57,7 @@ function sourceTree(source: Snapshot, paths: readonly string[], ignoreSymlinks: 
     if (entry.type === 'symlink' && ignoreSymlinks) continue;
     const base = root.includes('/') ? root.slice(root.lastIndexOf('/') + 1) : root;
     const sent = key === root ? base : `${base}${key.slice(root.length)}`;
-    wanted.set(sent, { type: entry.type, mode: entry.mode & 0o7777 & ~0o6000, digest: entry.digest, target: entry.linkTarget, mtimeNs: entry.mtimeNs });
+    wanted.set(sent, { type: entry.type, mode: entry.mode & 0o7777 & ~0o6000, digest: entry.digest, target: entry.linkTarget, mtimeNs: entry.mtimeNs, atimeNs: entry.atimeNs > now ? entry.atimeNs : null });
   }
   return wanted;
 }
@@ -94,13 +109,65 @@ function treeViolations(predicted: readonly TreeEntry[], wanted: ReturnType<type
     if (entry.type === 'file' && entry.digest !== want.digest) problems.push('content differs');
     if (entry.type === 'symlink' && entry.target !== want.target) problems.push(`target ${entry.target}, source ${want.target}`);
     if (entry.type !== 'symlink' && entry.mtimeNs !== null && entry.mtimeNs !== want.mtimeNs) problems.push(`mtime ${entry.mtimeNs}, source ${want.mtimeNs}`);
+    if (entry.type !== 'symlink' && entry.atimeNs !== null && want.atimeNs !== null && entry.atimeNs !== want.atimeNs) problems.push(`atime ${entry.atimeNs}, source ${want.atimeNs}`);
     if (problems.length > 0) violations.push({ clause: 'sender.walk', detail: `${path}: ${problems.join(', ')}` });
   }
   for (const path of got.keys()) if (!wanted.has(path)) violations.push({ clause: 'sender.types', detail: `${path} was sent but is not in the source (or must be skipped)` });
   return violations;
 }
 
-export async function runSenderCase(testCase: SenderCase, settings: RunSettings): Promise<CaseResult> {
+/** One sender run to execute: the sender's command and the receiver it meets, in a sandbox. */
+export interface SenderPairRun {
+  readonly testCase: SenderCase;
+  readonly sender: SenderProgram;
+  /** The receiver's command (a program or the scripted receiver). */
+  readonly receiverArgv: readonly string[];
+  readonly sandbox: SandboxPaths;
+  readonly settings: RunSettings;
+}
+
+/** What a sender run gave: both sides' runs and the stream between them. */
+export interface SenderPairResult {
+  readonly senderRun: ContainedResult;
+  readonly receiverRun: ContainedResult;
+  readonly stream: Buffer;
+}
+
+/**
+ * How a sender meets its receiver: by default both programs in the sandbox with qfc
+ * relaying the pipe; the fuzz engine also runs the reference pair in-process.
+ */
+export type SenderPairExecutor = (run: SenderPairRun) => Promise<SenderPairResult>;
+
+/** Both programs contained, qfc in the middle of the pipe capturing the stream. */
+export const runSenderPrograms: SenderPairExecutor = async ({ testCase, sender, receiverArgv, sandbox, settings }) => {
+  const common = {
+    writableRoot: sandbox.root,
+    stdin: null,
+    env: programEnvironment(),
+    timeLimitMs: settings.implementation.timeLimitMs,
+    stdoutCap: CAPTURE_CAP,
+    stderrCap: STDERR_CAP,
+    fileSizeCap: CAPTURE_CAP + MIN_FILE_SIZE_CAP,
+    ...containment(settings),
+  };
+  const senderProcess = startContained({ ...common, argv: [...sender.argv, ...(testCase.ignoreSymlinks ? sender.ignoreSymlinks : []), ...testCase.paths], cwd: sandbox.source });
+  const receiverProcess = startContained({ ...common, argv: receiverArgv, cwd: sandbox.target, stdoutCap: 1 << 20 });
+  const captured: Buffer[] = [];
+  let relay = Promise.resolve();
+  senderProcess.onStdout((chunk) => {
+    captured.push(chunk);
+    relay = relay.then(() => receiverProcess.write(chunk));
+  });
+  receiverProcess.onStdout((chunk) => void senderProcess.write(chunk));
+  // A side's output ending is the other side's end of input, as through qrexec.
+  senderProcess.onStdoutEnd(() => void relay.then(() => receiverProcess.end()));
+  receiverProcess.onStdoutEnd(() => senderProcess.end());
+  const [senderRun, receiverRun] = await Promise.all([senderProcess.done, receiverProcess.done]);
+  return { senderRun, receiverRun, stream: Buffer.concat(captured) };
+};
+
+export async function runSenderCase(testCase: SenderCase, settings: RunSettings, execute: SenderPairExecutor = runSenderPrograms): Promise<CaseResult> {
   const own = settings.implementation.sender;
   const base = { id: testCase.id, kind: 'sender' as const, category: testCase.category, title: testCase.title, clauses: testCase.clauses, profile: testCase.ignoreSymlinks ? 'ignore-symlinks' : 'default' };
   // Without a sender of its own, an implementation's receiver still meets the reference
@@ -117,36 +184,38 @@ export async function runSenderCase(testCase: SenderCase, settings: RunSettings)
       testCase.answer === 'receiver'
         ? [...(settings.implementation.receiver ?? settings.reference.receiver!).argv]
         : [process.execPath, SCRIPTED_RECEIVER, JSON.stringify(testCase.answer)];
-    const common = {
-      writableRoot: sandbox.root,
-      stdin: null,
-      env: programEnvironment(),
-      timeLimitMs: settings.implementation.timeLimitMs,
-      stdoutCap: CAPTURE_CAP,
-      stderrCap: STDERR_CAP,
-      fileSizeCap: CAPTURE_CAP + MIN_FILE_SIZE_CAP,
-      ...containment(settings),
-    };
-    const senderProcess = startContained({ ...common, argv: [...sender.argv, ...(testCase.ignoreSymlinks ? sender.ignoreSymlinks : []), ...testCase.paths], cwd: sandbox.source });
-    const receiverProcess = startContained({ ...common, argv: receiverArgv, cwd: sandbox.target, stdoutCap: 1 << 20 });
-    const captured: Buffer[] = [];
-    let relay = Promise.resolve();
-    senderProcess.onStdout((chunk) => {
-      captured.push(chunk);
-      relay = relay.then(() => receiverProcess.write(chunk));
-    });
-    receiverProcess.onStdout((chunk) => void senderProcess.write(chunk));
-    // A side's output ending is the other side's end of input, as through qrexec.
-    senderProcess.onStdoutEnd(() => void relay.then(() => receiverProcess.end()));
-    receiverProcess.onStdoutEnd(() => senderProcess.end());
-    const [senderRun, receiverRun] = await Promise.all([senderProcess.done, receiverProcess.done]);
-    const stream = Buffer.concat(captured);
-    const received = testCase.answer === 'receiver' ? takeSnapshot(sandbox.target) : null;
+    const before = takeSnapshot(sandbox.root);
+    const { senderRun, receiverRun, stream } = await execute({ testCase, sender, receiverArgv, sandbox, settings });
+    const after = takeSnapshot(sandbox.root);
+    const received = testCase.answer === 'receiver' ? targetEntries(after) : null;
     const timeResolution = (settings.implementation.receiver ?? settings.reference.receiver!).timeResolution === 'us' ? 1000n : 1n;
-    return { ...base, ...judgeSender(testCase, senderRun, receiverRun, stream, source, received, timeResolution), ms: senderRun.ms, ...(stream.length > 0 ? { streamHex: toHex(stream.subarray(0, STREAM_HEX_CAP)), streamLength: stream.length } : {}) };
+    const judged = judgeSender(testCase, senderRun, receiverRun, stream, source, received, timeResolution);
+    // Whatever the sender sent, the receiver's side of the sandbox must keep §7's invariants.
+    const user = receivingUser(settings);
+    const context: InvariantContext = { targetPath: 'target', uid: user.uid, gid: user.gid, validatorFlags: receiverValidatorFlags(resolveOptions({})), bytesLimit: 0n, filesLimit: 0n };
+    const broken = checkInvariants(without(before, 'source'), without(after, 'source'), context).map(({ clause, detail, path }) => ({ clause, detail: `${path}: ${detail}` }));
+    const violations = [...broken, ...judged.violations];
+    return {
+      ...base,
+      ...judged,
+      verdict: judged.verdict === 'error' ? 'error' : violations.length > 0 ? 'fail' : 'pass',
+      violations,
+      ms: senderRun.ms,
+      ...(stream.length > 0 ? { streamHex: toHex(stream.subarray(0, STREAM_HEX_CAP)), streamLength: stream.length } : {}),
+    };
   } finally {
     if (!settings.keepSandboxes) removeSandbox(sandbox);
   }
+}
+
+/** Entries below `target/`, keyed relative to it. */
+function targetEntries(snapshot: Snapshot): Snapshot {
+  return Object.fromEntries(Object.entries(snapshot).filter(([path]) => path.startsWith('target/')).map(([path, entry]) => [path.slice('target/'.length), entry]));
+}
+
+/** The snapshot without the sender's own directory (the sender reads it; the receiver must not touch it, which the source check covers). */
+function without(snapshot: Snapshot, top: string): Snapshot {
+  return Object.fromEntries(Object.entries(snapshot).filter(([path]) => path !== top && !path.startsWith(`${top}/`)));
 }
 
 /** The tree the receiver program really left, against the source. */
@@ -165,6 +234,7 @@ function receivedViolations(received: Snapshot, wanted: ReturnType<typeof source
         if ((got.mode & 0o7777) !== want.mode) problems.push(`mode ${(got.mode & 0o7777).toString(8)}, source ${want.mode.toString(8)}`);
         if (got.type === 'file' && got.digest !== want.digest) problems.push('content differs');
         if (!close(got.mtimeNs, want.mtimeNs)) problems.push(`mtime ${got.mtimeNs}, source ${want.mtimeNs}`);
+        if (want.atimeNs !== null && !close(got.atimeNs, want.atimeNs)) problems.push(`atime ${got.atimeNs}, source ${want.atimeNs}`);
       }
     }
     if (problems.length > 0) violations.push({ clause: 'recv.end-success', detail: `received ${path}: ${problems.join(', ')}` });
