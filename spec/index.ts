@@ -20,9 +20,9 @@ export { tokenize } from './tokenizer/tokenize.js';
 export { StreamTokenizer } from './tokenizer/stream-tokenizer.js';
 export type * from './tokenizer/events.js';
 
-export { validatePath, type PathVerdict } from './validator/validate-path.js';
+export { validatePath, type PathVerdict, type PathRule } from './validator/validate-path.js';
 export { validateFileName } from './validator/validate-file-name.js';
-export { validateSymlink } from './validator/validate-symlink.js';
+export { validateSymlink, explainSymlink, type SymlinkVerdict, type SymlinkRule } from './validator/validate-symlink.js';
 export { isAllowedCodePoint, ALLOWLIST_PROVENANCE, ALLOWLIST_RANGES } from './validator/allowlist.js';
 
 export { predict } from './model/predict.js';
@@ -34,7 +34,8 @@ export { CLAUSES, findClause, type Clause, type ClauseId, type ClauseLevel, type
 
 export { checkInvariants } from './invariants/check-invariants.js';
 export { treeSnapshot, type Owner } from './invariants/tree-snapshot.js';
-export type { Snapshot, SnapshotEntry, SnapshotEntryType, InvariantContext, Violation } from './invariants/snapshot.js';
+export { ROOT_KEY, type Snapshot, type SnapshotEntry, type SnapshotEntryType, type InvariantContext, type Violation } from './invariants/snapshot.js';
+export { INVARIANT_TRIGGERS, challengedInvariants, type InvariantClause } from './invariants/invariant-triggers.js';
 
 export { buildStream, entryBytes, type BuildOptions } from './builder/build-stream.js';
 export { file, dir, link, special, endMarker, rawBytes } from './builder/stream-parts.js';

@@ -50,6 +50,7 @@ export const runReceiverProgram: ReceiverExecutor = ({ receiver, profileArgs, st
     stdoutCap: STDOUT_CAP,
     stderrCap: STDERR_CAP,
     fileSizeCap: Math.max(MIN_FILE_SIZE_CAP, 2 * stream.length),
+    readOnlyTmp: true,
     ...containment(settings),
   });
 

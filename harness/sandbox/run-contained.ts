@@ -41,6 +41,12 @@ export interface ContainedRun {
   readonly confinement: Confinement;
   /** Host paths under /tmp to keep visible (read-only) behind the private /tmp: the programs' own files. */
   readonly visiblePaths?: readonly string[];
+  /**
+   * Make the private /tmp read-only (the sandbox root stays writable): for receivers, which
+   * must write nowhere but their target, so that a climb past the sandbox root fails instead
+   * of landing unseen in a scratch /tmp that vanishes with the run.
+   */
+  readonly readOnlyTmp?: boolean;
   /** Run as this user and group (requires root). */
   readonly uid?: number;
   readonly gid?: number;
@@ -59,6 +65,13 @@ export interface ContainedResult {
   readonly spawnError: string | null;
   readonly ms: number;
 }
+
+/**
+ * Under bwrap the sandbox root is also mounted here, a path that is the same in every run,
+ * so that a stored stream can aim absolute names and link targets at the observable
+ * outside area (`/tmp/qfc-sandbox/outside/...`) and still hit it when replayed.
+ */
+export const SANDBOX_ALIAS = '/tmp/qfc-sandbox';
 
 let bwrapWorks: boolean | undefined;
 
@@ -103,7 +116,9 @@ export function containedArgv(run: ContainedRun, fifos: FifoPair | null = null):
     '--tmpfs', '/tmp',
     ...(run.visiblePaths ?? []).filter((path) => existsSync(path)).flatMap((path) => ['--ro-bind', path, path]),
     '--bind', run.writableRoot, run.writableRoot,
+    '--bind', run.writableRoot, SANDBOX_ALIAS,
     '--ro-bind', fifos.dir, fifos.dir,
+    ...(run.readOnlyTmp === true ? ['--remount-ro', '/tmp'] : []),
     '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-pid',
     '--die-with-parent',
     '--new-session',

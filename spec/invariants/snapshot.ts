@@ -33,9 +33,13 @@ export interface SnapshotEntry {
 
 /**
  * Entries by path key relative to the sandbox root, e.g. `target`, `target/a/b`,
- * `outside/sentinel`. The root itself is not listed.
+ * `outside/sentinel`; the root itself is listed under {@link ROOT_KEY} when the taker
+ * includes it (a name of `..` reaches it from the target).
  */
 export type Snapshot = Readonly<Record<string, SnapshotEntry>>;
+
+/** The key of the sandbox root itself: no entry below the root can be called `.`. */
+export const ROOT_KEY = '.';
 
 /** What the checks need to know about the run. */
 export interface InvariantContext {

@@ -1,8 +1,9 @@
 /**
  * §7.1: nothing outside the target directory is created, modified, removed or written
- * through a link; the target directory itself keeps its type, mode and owner.
+ * through a link; the target directory and the sandbox root keep their type, mode and
+ * owner (their times and sizes move with the entries they legitimately gain).
  */
-import type { InvariantContext, Snapshot, SnapshotEntry, Violation } from '../snapshot.js';
+import { ROOT_KEY, type InvariantContext, type Snapshot, type SnapshotEntry, type Violation } from '../snapshot.js';
 import { isInTarget } from '../target-entries.js';
 
 // atime is left out: reading an outside file (through a followed link, say) is not a change.
@@ -24,13 +25,13 @@ export function checkNoEscape(before: Snapshot, after: Snapshot, context: Invari
     if (inTarget && path !== context.targetPath) continue;
     const was = before[path];
     const is = after[path];
-    const what = path === context.targetPath ? 'the target directory' : 'outside the target';
+    const what = path === context.targetPath ? 'the target directory' : path === ROOT_KEY ? 'the sandbox root' : 'outside the target';
     if (was === undefined && is !== undefined) {
       violations.push({ clause: 'inv.no-escape', path, detail: `${is.type} created ${what}` });
     } else if (was !== undefined && is === undefined) {
       violations.push({ clause: 'inv.no-escape', path, detail: `${was.type} removed ${what}` });
     } else if (was !== undefined && is !== undefined) {
-      const changed = changes(was, is, path === context.targetPath ? TARGET_WATCHED : WATCHED);
+      const changed = changes(was, is, path === context.targetPath || path === ROOT_KEY ? TARGET_WATCHED : WATCHED);
       if (changed.length > 0) {
         violations.push({ clause: 'inv.no-escape', path, detail: `${was.type} ${what} modified: ${changed.join(', ')}` });
       }

@@ -56,6 +56,15 @@ describe('a contained run', () => {
     expect(hidden.stdout.toString()).toBe('hidden\n');
   });
 
+  it('shows the sandbox root at a fixed alias, and with a read-only /tmp nothing lands above the root', async () => {
+    const run = sandboxRun('echo a > /tmp/qfc-sandbox/target/via-alias; echo b > ../../above 2>/dev/null && echo WROTE-ABOVE; echo c > /tmp/scratch 2>/dev/null && echo WROTE-TMP; echo done', { readOnlyTmp: true });
+    const result = await runContained(run);
+    expect(result.stdout.toString()).toBe('done\n');
+    expect(readFileSync(join(run.cwd, 'via-alias'), 'utf8')).toBe('a\n');
+    const writable = await runContained(sandboxRun('echo c > /tmp/scratch && echo WROTE-TMP'));
+    expect(writable.stdout.toString()).toBe('WROTE-TMP\n');
+  });
+
   it('kills the whole process group at the time limit', async () => {
     const result = await runContained(sandboxRun('sleep 60 & sleep 60; echo never', { timeLimitMs: 500 }));
     expect(result.timedOut).toBe(true);

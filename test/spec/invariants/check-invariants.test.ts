@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidatorFlag } from '../../../spec/constants.js';
 import { checkInvariants } from '../../../spec/invariants/check-invariants.js';
-import type { InvariantContext, Snapshot, SnapshotEntry } from '../../../spec/invariants/snapshot.js';
+import { ROOT_KEY, type InvariantContext, type Snapshot, type SnapshotEntry } from '../../../spec/invariants/snapshot.js';
 
 const USER = 1000;
 const context: InvariantContext = { targetPath: 'target', uid: USER, gid: USER, validatorFlags: ValidatorFlag.NON_CANONICAL_SYMLINKS, bytesLimit: 0n, filesLimit: 0n };
@@ -54,6 +54,13 @@ describe('checkInvariants', () => {
       expect(checkInvariants(before, snapshot, context)).toEqual([
         { clause: 'inv.no-escape', path: 'target', detail: 'directory removed the target directory' },
       ]);
+    });
+    it('fails when the sandbox root itself is chmod-ed (a directory header named ..), not when its mtime moves', () => {
+      const withRoot: Snapshot = { ...before, [ROOT_KEY]: directory() };
+      expect(checkInvariants(withRoot, { ...after({}), [ROOT_KEY]: directory({ mode: 0o40777 }) }, context)).toEqual([
+        { clause: 'inv.no-escape', path: ROOT_KEY, detail: 'directory the sandbox root modified: mode 16877 → 16895' },
+      ]);
+      expect(checkInvariants(withRoot, { ...after({}), [ROOT_KEY]: directory({ mtimeNs: 9n, nlink: 3 }) }, context)).toEqual([]);
     });
     it('ignores an outside atime (reading is not writing)', () =>
       expect(clauses(after({}, { 'outside/sentinel': regular(8, { atimeNs: 99n }) }))).toEqual([]));
