@@ -45,7 +45,7 @@ export type ScriptedAnswer =
 export interface SenderCase extends CaseBase {
   readonly kind: 'sender';
   /** Build the source tree inside `dir` (the sender's working directory). */
-  readonly build: (dir: string) => void;
+  readonly build: (dir: string) => void | Promise<void>;
   /** The sender's PATH arguments. */
   readonly paths: readonly string[];
   readonly ignoreSymlinks: boolean;

@@ -11,7 +11,7 @@
  *   - a hostile remote name never reaches stderr unsanitized.
  */
 import { join, normalize } from 'node:path';
-import { toHex } from '../../spec/byte-string.js';
+import { toHex, utf8 } from '../../spec/byte-string.js';
 import { predict } from '../../spec/model/predict.js';
 import type { TreeEntry } from '../../spec/model/prediction.js';
 import { tokenize } from '../../spec/tokenizer/tokenize.js';
@@ -42,14 +42,18 @@ interface SourceEntryWanted {
   readonly digest: string | null;
   readonly target: string | null;
   readonly mtimeNs: bigint;
-  /** Compared only when in the future: an atime in the past may have moved when the sender read the entry (relatime). */
+  /**
+   * Compared only when it lies after both now and the mtime: then relatime leaves it alone
+   * when the sender reads the entry; otherwise the read may have moved it.
+   */
   readonly atimeNs: bigint | null;
 }
 
 function sourceTree(source: Snapshot, paths: readonly string[], ignoreSymlinks: boolean): Map<string, SourceEntryWanted> {
   const wanted = new Map<string, SourceEntryWanted>();
   const now = BigInt(Date.now()) * 1_000_000n;
-  const roots = paths.map((path) => normalize(path).replace(/\/+$/, ''));
+  // Snapshot keys are path keys (a backslash escaped, say): so must the roots be.
+  const roots = paths.map((path) => encodePathKey(utf8(normalize(path).replace(/\/+$/, ''))));
   for (const [key, entry] of Object.entries(source)) {
     const root = roots.find((candidate) => key === candidate || key.startsWith(`${candidate}/`));
     if (root === undefined) continue;
@@ -57,7 +61,7 @@ function sourceTree(source: Snapshot, paths: readonly string[], ignoreSymlinks: 
     if (entry.type === 'symlink' && ignoreSymlinks) continue;
     const base = root.includes('/') ? root.slice(root.lastIndexOf('/') + 1) : root;
     const sent = key === root ? base : `${base}${key.slice(root.length)}`;
-    wanted.set(sent, { type: entry.type, mode: entry.mode & 0o7777 & ~0o6000, digest: entry.digest, target: entry.linkTarget, mtimeNs: entry.mtimeNs, atimeNs: entry.atimeNs > now ? entry.atimeNs : null });
+    wanted.set(sent, { type: entry.type, mode: entry.mode & 0o7777 & ~0o6000, digest: entry.digest, target: entry.linkTarget, mtimeNs: entry.mtimeNs, atimeNs: entry.atimeNs > now && entry.atimeNs > entry.mtimeNs ? entry.atimeNs : null });
   }
   return wanted;
 }
@@ -152,7 +156,7 @@ export const runSenderPrograms: SenderPairExecutor = async ({ testCase, sender, 
     ...containment(settings),
   };
   const senderProcess = startContained({ ...common, argv: [...sender.argv, ...(testCase.ignoreSymlinks ? sender.ignoreSymlinks : []), ...testCase.paths], cwd: sandbox.source });
-  const receiverProcess = startContained({ ...common, argv: receiverArgv, cwd: sandbox.target, stdoutCap: 1 << 20 });
+  const receiverProcess = startContained({ ...common, argv: receiverArgv, cwd: sandbox.target, stdoutCap: 1 << 20, readOnlyTmp: true });
   const captured: Buffer[] = [];
   let relay = Promise.resolve();
   senderProcess.onStdout((chunk) => {
@@ -167,17 +171,22 @@ export const runSenderPrograms: SenderPairExecutor = async ({ testCase, sender, 
   return { senderRun, receiverRun, stream: Buffer.concat(captured) };
 };
 
-export async function runSenderCase(testCase: SenderCase, settings: RunSettings, execute: SenderPairExecutor = runSenderPrograms): Promise<CaseResult> {
+export async function runSenderCase(testCase: SenderCase, settings: RunSettings): Promise<CaseResult> {
+  return (await runSenderPair(testCase, settings)).result;
+}
+
+/** Run one sender case with `execute` and judge it; also returns the stream the sender wrote. */
+export async function runSenderPair(testCase: SenderCase, settings: RunSettings, execute: SenderPairExecutor = runSenderPrograms): Promise<{ result: CaseResult; stream: Uint8Array }> {
   const own = settings.implementation.sender;
   const base = { id: testCase.id, kind: 'sender' as const, category: testCase.category, title: testCase.title, clauses: testCase.clauses, profile: testCase.ignoreSymlinks ? 'ignore-symlinks' : 'default' };
   // Without a sender of its own, an implementation's receiver still meets the reference
   // sender in the cases with a real receiver (ref→ext); the scripted ones test senders only.
   const pairsWithReference = own === null && testCase.answer === 'receiver' && settings.implementation.receiver !== null;
   const sender = own ?? (pairsWithReference ? settings.reference.sender : null);
-  if (sender === null) return { ...base, verdict: 'skipped', expected: {}, observed: {}, violations: [], notes: ['the implementation has no sender'], ms: 0 };
+  if (sender === null) return { result: { ...base, verdict: 'skipped', expected: {}, observed: {}, violations: [], notes: ['the implementation has no sender'], ms: 0 }, stream: new Uint8Array(0) };
   const sandbox = createSandbox(settings.base, testCase.id, settings.owner ?? undefined);
   try {
-    testCase.build(sandbox.source);
+    await testCase.build(sandbox.source);
     if (settings.owner !== null) chownTree(sandbox.source, settings.owner);
     const source = takeSnapshot(sandbox.source);
     const receiverArgv =
@@ -195,7 +204,7 @@ export async function runSenderCase(testCase: SenderCase, settings: RunSettings,
     const context: InvariantContext = { targetPath: 'target', uid: user.uid, gid: user.gid, validatorFlags: receiverValidatorFlags(resolveOptions({})), bytesLimit: 0n, filesLimit: 0n };
     const broken = checkInvariants(without(before, 'source'), without(after, 'source'), context).map(({ clause, detail, path }) => ({ clause, detail: `${path}: ${detail}` }));
     const violations = [...broken, ...judged.violations];
-    return {
+    const result: CaseResult = {
       ...base,
       ...judged,
       verdict: judged.verdict === 'error' ? 'error' : violations.length > 0 ? 'fail' : 'pass',
@@ -203,6 +212,7 @@ export async function runSenderCase(testCase: SenderCase, settings: RunSettings,
       ms: senderRun.ms,
       ...(stream.length > 0 ? { streamHex: toHex(stream.subarray(0, STREAM_HEX_CAP)), streamLength: stream.length } : {}),
     };
+    return { result, stream };
   } finally {
     if (!settings.keepSandboxes) removeSandbox(sandbox);
   }
