@@ -6,7 +6,7 @@
  * time the receiver's clock set (null in the prediction). A receiver that sets times only
  * to the microsecond is compared at that precision (within two microseconds) when asked.
  */
-import type { SnapshotEntry, Snapshot } from '../../spec/invariants/snapshot.js';
+import { ROOT_KEY, type SnapshotEntry, type Snapshot } from '../../spec/invariants/snapshot.js';
 import type { TreeEntry } from '../../spec/model/prediction.js';
 
 /** How strictly times are compared. */
@@ -46,7 +46,7 @@ function entryDifferences(path: string, predicted: TreeEntry, observed: Snapshot
   return differences;
 }
 
-/** How `observed` (a snapshot of the target directory) differs from `predicted`. */
+/** How `observed` (a snapshot of the target directory, its own `.` entry ignored) differs from `predicted`. */
 export function treeDifferences(predicted: readonly TreeEntry[], observed: Snapshot, options: TreeComparison = {}): string[] {
   const differences: string[] = [];
   const expected = new Set<string>();
@@ -57,7 +57,8 @@ export function treeDifferences(predicted: readonly TreeEntry[], observed: Snaps
     else differences.push(...entryDifferences(entry.path, entry, found, options));
   }
   for (const path of Object.keys(observed).sort()) {
-    if (!expected.has(path)) differences.push(`${path}: unexpected ${observed[path]!.type}`);
+    // The target directory itself is the caller's, not part of any prediction.
+    if (path !== ROOT_KEY && !expected.has(path)) differences.push(`${path}: unexpected ${observed[path]!.type}`);
   }
   return differences;
 }

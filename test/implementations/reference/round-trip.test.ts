@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { takeSnapshot } from '../../../harness/sandbox/snapshot.js';
-import type { Snapshot } from '../../../spec/invariants/snapshot.js';
+import { ROOT_KEY, type Snapshot } from '../../../spec/invariants/snapshot.js';
 import { runPair } from '../../helpers/pipe-pair.js';
 import { QFILE_AGENT, QFILE_UNPACKER } from '../../helpers/reference-programs.js';
 import { materialize } from '../../helpers/source-fixture.js';
@@ -46,7 +46,10 @@ const SHAPES: SourceNode[] = [
   file('second-argument', 'also sent'),
 ];
 
-function expectSameTree(source: Snapshot, received: Snapshot, resolutionNs: bigint): void {
+function expectSameTree(sourceWithRoot: Snapshot, receivedWithRoot: Snapshot, resolutionNs: bigint): void {
+  // The two roots are the test's own directories; only what lies below them was copied.
+  const { [ROOT_KEY]: _sourceRoot, ...source } = sourceWithRoot;
+  const { [ROOT_KEY]: _receivedRoot, ...received } = receivedWithRoot;
   expect(Object.keys(received).sort()).toEqual(Object.keys(source).sort());
   const close = (a: bigint, b: bigint) => (resolutionNs === 1n ? a === b : (a > b ? a - b : b - a) < 2n * resolutionNs);
   for (const [path, sent] of Object.entries(source)) {
