@@ -10,7 +10,7 @@ import { findClause } from '../../spec/clauses.js';
 import { predict } from '../../spec/model/predict.js';
 import type { Profile } from '../adapters/implementation.js';
 import { profileOptions } from '../certify/run-receiver-case.js';
-import { expectationOf, KEBAB, streamDigest, type CorpusMetadata } from './corpus-entry.js';
+import { expectationOf, KEBAB, streamDigest, type CorpusFinding, type CorpusMetadata } from './corpus-entry.js';
 import { readCorpus } from './read-corpus.js';
 
 export interface CorpusAddition {
@@ -23,6 +23,7 @@ export interface CorpusAddition {
   readonly profile: Profile;
   readonly limits?: { readonly bytes?: bigint; readonly files?: bigint };
   readonly provenance?: string;
+  readonly finding?: CorpusFinding;
 }
 
 /** A corpus addition that cannot be made; the message is one line. */
@@ -66,6 +67,7 @@ export function addToCorpus(addition: CorpusAddition, corpusDir: string, takenId
     expectation: expectationOf(addition.stream, addition.profile, limits),
     provenance: addition.provenance ?? `added with qfc corpus add from ${basename(addition.sourceName)} on ${new Date().toISOString().slice(0, 10)}`,
     sha256: digest,
+    ...(addition.finding === undefined ? {} : { finding: addition.finding }),
   };
   const directory = join(corpusDir, addition.category);
   mkdirSync(directory, { recursive: true });

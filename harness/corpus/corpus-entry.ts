@@ -25,6 +25,23 @@ export interface CorpusMetadata {
   readonly provenance: string;
   /** SHA-256 of the stream, for deduplication. */
   readonly sha256: string;
+  /** For a case a fuzz campaign found: how to find it again and what it showed. */
+  readonly finding?: CorpusFinding;
+}
+
+/** What a fuzz engine records about a case it found. */
+export interface CorpusFinding {
+  readonly engine: string;
+  /** The property the input broke. */
+  readonly property: string;
+  readonly seed: number;
+  /** fast-check path of the input (with the seed: `qfc fuzz --replay seed:path`). */
+  readonly path: string;
+  /** The command that replays the campaign's input. */
+  readonly replay: string;
+  readonly violations: readonly { readonly clause: string; readonly detail: string }[];
+  readonly expected: Readonly<Record<string, unknown>>;
+  readonly observed: Readonly<Record<string, unknown>>;
 }
 
 export const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -64,6 +81,12 @@ export function metadataProblems(value: unknown): string[] {
   if (typeof expectation !== 'object' || expectation === null || typeof expectation.errorCode !== 'number' || typeof expectation.exitStatus !== 'number' || !Array.isArray(expectation.tree)) problems.push('expectation is missing or malformed');
   if (typeof meta.provenance !== 'string' || meta.provenance === '') problems.push('provenance is missing');
   if (typeof meta.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(meta.sha256)) problems.push('sha256 is missing');
+  if (meta.finding !== undefined) {
+    const finding = meta.finding as Partial<CorpusFinding> | null;
+    if (typeof finding !== 'object' || finding === null || typeof finding.property !== 'string' || typeof finding.seed !== 'number' || typeof finding.path !== 'string' || !Array.isArray(finding.violations)) {
+      problems.push('finding must hold property, seed, path and violations');
+    }
+  }
   for (const key of ['bytes', 'files'] as const) {
     const limit = meta.limits?.[key];
     if (limit !== undefined && !/^\d+$/.test(String(limit))) problems.push(`limits.${key} must be a whole number as a string`);

@@ -13,6 +13,47 @@ export interface ResultsDocument {
   readonly summary: { readonly total: number; readonly pass: number; readonly fail: number; readonly nonStrict: number; readonly info: number; readonly error: number; readonly skipped: number };
   readonly run: { readonly startedAt: string; readonly ms: number; readonly strict: boolean; readonly jobs: number; readonly uid: number; readonly command: string };
   readonly cases: readonly CaseResult[];
+  /** A fuzz campaign's statistics (absent for certify and replay). */
+  readonly engine?: EngineReport;
+}
+
+/** One finding of a fuzz campaign, as the report lists it. */
+export interface EngineFinding {
+  /** Id of its case in `cases`. */
+  readonly id: string;
+  readonly property: string;
+  readonly seed: number;
+  readonly path: string;
+  readonly replay: string;
+  readonly shrinks: number;
+  readonly msToFind: number;
+  readonly msToShrink: number;
+  /** Where it was saved in the corpus, or why not. */
+  readonly corpus: string;
+  /** The smallest failing stream, a line per part. */
+  readonly minimalStream: readonly string[];
+}
+
+/** What a fuzz engine reports beside the cases (its findings and samples). */
+export interface EngineReport {
+  readonly name: string;
+  /** 'in-process' (the reference pair without spawning) or 'process' (programs in the sandbox). */
+  readonly execution: string;
+  readonly seed: number;
+  readonly properties: readonly string[];
+  readonly runs: number;
+  readonly execs: number;
+  readonly seconds: number;
+  readonly execsPerSecond: number;
+  readonly failures: number;
+  readonly interrupted: boolean;
+  /** Verdict counts per input family. */
+  readonly families: Readonly<Record<string, Readonly<Record<Verdict, number>>>>;
+  /** How often each clause was exercised, every clause the campaign can reach listed (0 included). */
+  readonly clauseCounts: Readonly<Record<string, number>>;
+  /** MUST clauses among those that the campaign never exercised. */
+  readonly neverExercised: readonly string[];
+  readonly findings: readonly EngineFinding[];
 }
 
 const PLACEHOLDER: SandboxPaths = { root: '/qfc-sandbox', target: '/qfc-sandbox/target', outside: '/qfc-sandbox/outside', source: '/qfc-sandbox/source' };
@@ -46,7 +87,11 @@ export function describeImplementation(implementation: Implementation, profile: 
   };
 }
 
-/** True when the run must fail a CI job: a fail or an error, or a non-strict case in a strict run. */
-export function runFailed(document: Pick<ResultsDocument, 'summary' | 'run'>): boolean {
+/**
+ * True when the run must fail a CI job: a fail or an error, or a non-strict case in a strict
+ * run; for a fuzz campaign, a finding (a broken property it checks) or an error.
+ */
+export function runFailed(document: Pick<ResultsDocument, 'summary' | 'run' | 'engine'>): boolean {
+  if (document.engine !== undefined) return document.engine.failures > 0 || document.summary.error > 0;
   return document.summary.fail > 0 || document.summary.error > 0 || (document.run.strict && document.summary.nonStrict > 0);
 }

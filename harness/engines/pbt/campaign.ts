@@ -13,6 +13,7 @@ import type { ClauseId } from '../../../spec/clauses.js';
 import type { CaseResult, Verdict } from '../../verdicts/case-result.js';
 import { fuzzInputArb, type FuzzInput, type FuzzInputShape } from './arbitraries/fuzz-input.js';
 import type { PropertyId } from './properties.js';
+import { reduceStream } from './reduce-stream.js';
 import { runInput, type EngineRunner, type InputRun } from './run-input.js';
 
 /** Inputs per batch (one fast-check run each). */
@@ -24,9 +25,11 @@ export interface Finding {
   /** Seed and fast-check path of the minimal input: `qfc fuzz --replay seed:path`. */
   readonly seed: number;
   readonly path: string;
+  /** fast-check's minimal input (what `--replay seed:path` runs). */
   readonly input: FuzzInput;
+  /** The run of the smallest input: for a stream, fast-check's, reduced further part by part (reduce-stream). */
   readonly run: InputRun;
-  /** Shrink steps that were accepted, and runs before the first failure. */
+  /** Shrink steps that were accepted (fast-check's, then the part-by-part reduction's). */
   readonly shrinks: number;
   readonly msToFind: number;
   readonly msToShrink: number;
@@ -75,15 +78,21 @@ export interface CampaignResult {
 const SAMPLES = 20;
 const emptyCounts = (): Record<Verdict, number> => ({ pass: 0, fail: 0, 'non-strict': 0, info: 0, error: 0, skipped: 0 });
 
-/** A 31-bit seed for batch `batch` of lane `lane` (a mix of the three, stable across versions). */
+/** A 32-bit finalizer (murmur3's): every input bit flips about half the output bits. */
+function mix32(value: number): number {
+  let h = value >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * A 31-bit seed for batch `batch` of lane `lane`. Each value is mixed in after the previous
+ * ones are (so that seed 2 lane 0 is not seed 3 lane 1, as a plain xor of the three made it).
+ */
 export function batchSeed(seed: number, lane: number, batch: number): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
-  for (const value of [lane, batch]) {
-    h = Math.imul(h ^ (value >>> 0), 0x85ebca6b) >>> 0;
-    h = (h ^ (h >>> 13)) >>> 0;
-    h = Math.imul(h, 0xc2b2ae35) >>> 0;
-    h = (h ^ (h >>> 16)) >>> 0;
-  }
+  let h = mix32(seed ^ 0x9e3779b9);
+  for (const value of [lane, batch]) h = mix32(h ^ mix32((value + 0x632be5ab) >>> 0));
   return h & 0x7fff_ffff;
 }
 
@@ -132,12 +141,25 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       let smallest: { input: FuzzInput; run: InputRun } | null = null;
       let shrinks = 0;
       let shrinkDeadline = Infinity;
+      // While shrinking, an input seen before (same stream and settings) is not run again.
+      const tried = new Map<string, InputRun>();
+      const shrinkRun = async (input: FuzzInput): Promise<InputRun> => {
+        const key = input.kind === 'stream' ? `${Buffer.from(input.stream).toString('base64')}|${input.settings.profile}|${input.settings.limits.bytes}|${input.settings.limits.files}` : null;
+        const known = key === null ? undefined : tried.get(key);
+        if (known !== undefined) return known;
+        statistics.execs += 1;
+        const run = await runInput(input, options.runner);
+        if (key !== null) tried.set(key, run);
+        return run;
+      };
       const property = fc.asyncProperty(arbitrary, async (input) => {
         if (first === null && spent()) return true; // the budget is spent: let the batch run out
         if (first !== null && (aborted() || Date.now() >= shrinkDeadline)) return true; // stop shrinking, keep the smallest
-        if (first === null) begun += 1;
-        statistics.execs += 1;
-        const run = await runInput(input, options.runner);
+        if (first === null) {
+          begun += 1;
+          statistics.execs += 1;
+        }
+        const run = first === null ? await runInput(input, options.runner) : await shrinkRun(input);
         if (first === null) count(input, run);
         if (run.property === null) return true;
         if (first === null) {
@@ -155,12 +177,23 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       if (!details.failed || first === null || smallest === null) continue;
       const found = first as { property: PropertyId; signature: string; at: number };
       const minimal = smallest as { input: FuzzInput; run: InputRun };
+      let run = minimal.run;
+      const fcInput = minimal.input;
+      if (fcInput.kind === 'stream') {
+        const reduced = await reduceStream(fcInput.stream, run, async (stream) => {
+          if (aborted() || Date.now() >= shrinkDeadline) return null;
+          const candidate = await shrinkRun({ ...fcInput, stream });
+          return candidate.property !== null && signature(candidate.property, candidate) === found.signature ? candidate : null;
+        });
+        run = reduced.run;
+        shrinks += reduced.steps;
+      }
       const finding: Finding = {
         property: found.property,
         seed,
         path: details.counterexamplePath ?? '',
         input: minimal.input,
-        run: minimal.run,
+        run,
         shrinks,
         msToFind: found.at - started,
         msToShrink: Date.now() - found.at,

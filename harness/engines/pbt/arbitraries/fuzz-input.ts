@@ -51,7 +51,7 @@ export function fuzzInputArb(shape: FuzzInputShape): fc.Arbitrary<FuzzInput> {
     families.push(
       { weight: 2, arbitrary: fc.record({ kind: fc.constant('stream' as const), family: fc.constant('valid' as const), stream: validStreamArb, settings }) },
       { weight: 3, arbitrary: fc.tuple(nearValidStreamArb(), settings).map(([near, chosen]): FuzzInput => ({ kind: 'stream', family: 'near-valid', stream: near.stream, settings: chosen, mutation: near.mutation })) },
-      { weight: 5, arbitrary: fc.record({ kind: fc.constant('stream' as const), family: fc.constant('hostile' as const), stream: hostileStreamArb, settings }) },
+      { weight: 6, arbitrary: fc.record({ kind: fc.constant('stream' as const), family: fc.constant('hostile' as const), stream: hostileStreamArb, settings }) },
     );
   }
   if (shape.roundTrips) {

@@ -22,7 +22,7 @@ export const OUTSIDE_PATHS: readonly string[] = [`${SANDBOX_ALIAS}/outside/x`, `
  * Names that would escape to where it is seen: one level up from the target is the sandbox
  * root, `../outside` holds the sentinels, and the alias reaches them by absolute path.
  */
-export const ESCAPE_NAMES: readonly string[] = ['../x', '..', '../outside/x', 'a/../../x', '../outside/sentinel.txt', ...OUTSIDE_PATHS];
+export const ESCAPE_NAMES: readonly string[] = ['../x', '../outside/x', '..', '../outside/dir/x', 'a/../../x', '../outside/sentinel.txt', '../outside/link', ...OUTSIDE_PATHS];
 
 /** Other forms §3 refuses: deeper climbs, the host's root, non-canonical paths; and odd valid ones. */
 export const TRAVERSAL_NAMES: readonly string[] = ['a/../b', 'a/..', '../../../x', '/x', '/', '//x', 'a//b', './a', 'a/.', '.', '', 'a/', 'a/./b', '...', '..a', 'a..', '.a'];
@@ -67,8 +67,8 @@ const charsetNameArb: fc.Arbitrary<Uint8Array> = fc
 
 /** A hostile or related name, as raw bytes (without the terminating NUL). */
 export const hostileNameArb: fc.Arbitrary<Uint8Array> = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom(...RELATED_NAMES).map(utf8) },
-  { weight: 4, arbitrary: fc.constantFrom(...ESCAPE_NAMES).map(utf8) },
+  { weight: 5, arbitrary: fc.constantFrom(...RELATED_NAMES).map(utf8) },
+  { weight: 5, arbitrary: fc.constantFrom(...ESCAPE_NAMES).map(utf8) },
   { weight: 3, arbitrary: fc.constantFrom(...TRAVERSAL_NAMES).map(utf8) },
   { weight: 3, arbitrary: charsetNameArb },
   { weight: 1, arbitrary: fc.constantFrom(...NUL_NAMES) },

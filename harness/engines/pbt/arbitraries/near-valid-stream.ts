@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { buildStream } from '../../../../spec/builder/build-stream.js';
-import { endMarker, rawBytes, type EntryPart, type StreamPart } from '../../../../spec/builder/stream-parts.js';
+import { dir, endMarker, rawBytes, type EntryPart, type StreamPart } from '../../../../spec/builder/stream-parts.js';
 import type { ClauseId } from '../../../../spec/clauses.js';
-import { MAX_FILE_LENGTH, MAX_NAME_LENGTH, MAX_NSEC, NAME_MAX, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, SET_ID_BITS } from '../../../../spec/constants.js';
+import { MAX_FILE_LENGTH, MAX_NAME_LENGTH, MAX_NSEC, NAME_MAX, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, SET_ID_BITS } from '../../../../spec/constants.js';
 import { concatBytes, utf8 } from '../../../../spec/byte-string.js';
 import { sourceTreeArb, type SourceNode } from './source-tree.js';
 import { treeStreamParts } from './tree-stream.js';
@@ -43,7 +43,23 @@ const renameLast = (entry: EntryPart, length: number): EntryPart => {
 };
 const isFileOrLink = (entry: EntryPart): boolean => (entry.typeBits & S_IFMT) !== S_IFDIR;
 const isLink = (entry: EntryPart): boolean => (entry.typeBits & S_IFMT) === S_IFLNK;
+const isFile = (entry: EntryPart): boolean => (entry.typeBits & S_IFMT) === S_IFREG;
+const hasPayload = (entry: EntryPart): boolean => bytesOf(entry.payload).length > 0;
 const withoutEnd = (parts: readonly StreamPart[]): StreamPart[] => parts.filter((part) => part.kind !== 'end-marker');
+const withName = (entry: EntryPart, suffix: string): EntryPart => ({ ...entry, name: concatBytes([bytesOf(entry.name), utf8(suffix)]) });
+
+/** Everything up to the `at`-th matching entry, which then loses its last payload byte: the stream ends inside it. */
+function endInside(only: (entry: EntryPart) => boolean) {
+  return (parts: readonly StreamPart[], at: number): StreamPart[] => {
+    const indexes = parts.flatMap((part, index) => (part.kind === 'entry' && only(part) ? [index] : []));
+    if (indexes.length === 0) return [...parts];
+    const index = indexes[at % indexes.length]!;
+    const entry = parts[index] as EntryPart;
+    const payload = bytesOf(entry.payload);
+    // The header still announces the whole payload; one byte of it never comes.
+    return [...parts.slice(0, index), withHeader({ ...entry, payload: payload.subarray(0, payload.length - 1) }, { filelen: BigInt(payload.length) })];
+  };
+}
 
 /** The mutations, benign-looking first. */
 export const NEAR_VALID_MUTATIONS: readonly NearValidMutation[] = [
@@ -64,6 +80,14 @@ export const NEAR_VALID_MUTATIONS: readonly NearValidMutation[] = [
   { id: 'type-fifo', clause: 'type.forbidden', apply: onEntry((entry) => ({ ...entry, typeBits: S_IFIFO })) },
   { id: 'type-none', clause: 'type.forbidden', apply: onEntry((entry) => ({ ...entry, typeBits: 0 })) },
   { id: 'entry-twice', clause: 'file.exclusive', apply: onEntry((entry) => [entry, entry]) },
+  { id: 'file-content-cut', clause: 'file.truncated-content', apply: endInside((entry) => isFile(entry) && hasPayload(entry)) },
+  { id: 'link-target-cut', clause: 'link.truncated-target', apply: endInside((entry) => isLink(entry) && hasPayload(entry)) },
+  { id: 'link-target-over-limit', clause: 'link.target-length', apply: onEntry((entry) => ({ ...entry, payload: utf8('t'.repeat(MAX_NAME_LENGTH)) }), isLink) },
+  { id: 'name-empty-component', clause: 'name.empty-component', apply: onEntry((entry) => withName(entry, '//x')) },
+  { id: 'name-dot-component', clause: 'name.dot-component', apply: onEntry((entry) => withName(entry, '/./x')) },
+  { id: 'name-trailing-slash', clause: 'name.trailing-slash', apply: onEntry((entry) => withName(entry, '/')) },
+  { id: 'link-target-absolute', clause: 'link.absolute-target', apply: onEntry((entry) => ({ ...entry, payload: concatBytes([utf8('/'), bytesOf(entry.payload)]) }), isLink) },
+  { id: 'directory-over-file', clause: 'dir.repeat-not-directory', apply: onEntry((entry) => [entry, dir(entry.name)], isFileOrLink) },
   { id: 'end-marker-fields-set', clause: 'wire.end-marker', apply: (parts) => [...withoutEnd(parts), endMarker({ mode: 0o100644, filelen: 7n, mtime: 1 })] },
   { id: 'end-marker-missing', clause: 'recv.missing-end-marker', apply: (parts) => withoutEnd(parts) },
   { id: 'end-marker-cut', clause: 'recv.missing-end-marker', apply: (parts) => [...parts], cutBytes: 1 },

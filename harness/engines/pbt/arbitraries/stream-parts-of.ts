@@ -8,9 +8,15 @@
  */
 import { endMarker, rawBytes, type EntryPart, type StreamPart } from '../../../../spec/builder/stream-parts.js';
 import { concatBytes } from '../../../../spec/byte-string.js';
+import type { FileHeader } from '../../../../spec/codec/file-header.js';
 import { S_IFMT } from '../../../../spec/constants.js';
 import type { StreamEvent } from '../../../../spec/tokenizer/events.js';
 import { tokenize } from '../../../../spec/tokenizer/tokenize.js';
+
+/** An entry with its exact header and raw name field. */
+function entryPart(header: FileHeader, name: Uint8Array, payload: Uint8Array): EntryPart {
+  return { kind: 'entry', typeBits: header.mode & S_IFMT, name, payload, settings: { nul: false, header } };
+}
 
 /** The parts of `stream`. */
 export function streamPartsOf(stream: Uint8Array): StreamPart[] {
@@ -36,19 +42,19 @@ export function streamPartsOf(stream: Uint8Array): StreamPart[] {
       if (next.kind === 'file-content') payload.push(next.bytes);
       else if (next.kind === 'link-target') payload.push(next.raw);
       else {
-        complete = next.kind === 'header' || next.kind === 'end-marker';
+        // The entry is whole when the next header starts after it (even if that header is cut).
+        complete = next.kind === 'header' || next.kind === 'end-marker' || (next.kind === 'truncated' && next.field === 'header');
         break;
       }
     }
+    const after = events[j];
+    if (after?.kind === 'unframed' && payload.length === 0) {
+      // A header and name whose payload cannot be framed (a special type, an over-long
+      // target): the entry as far as its name, then the rest raw.
+      return [...parts, entryPart(event.header, name.raw, new Uint8Array(0)), ...rest(after.offset)];
+    }
     if (!complete || j === events.length) return [...parts, ...rest(event.offset)];
-    const entry: EntryPart = {
-      kind: 'entry',
-      typeBits: event.header.mode & S_IFMT,
-      name: name.raw,
-      payload: concatBytes(payload),
-      settings: { nul: false, header: event.header },
-    };
-    parts.push(entry);
+    parts.push(entryPart(event.header, name.raw, concatBytes(payload)));
     i = j;
   }
   return parts;
