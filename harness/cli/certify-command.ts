@@ -5,10 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundledVersion } from './version.js';
-import { programProblem } from '../adapters/find-program.js';
-import { readManifest } from '../adapters/read-manifest.js';
-import { referenceImplementation, shellCommand } from '../adapters/bundled-implementations.js';
-import { PROFILES, UPSTREAM_PROFILE_ARGS, type Implementation, type Profile } from '../adapters/implementation.js';
+import { referenceImplementation } from '../adapters/bundled-implementations.js';
 import { CATALOGUE } from '../catalogue/index.js';
 import type { CatalogueCase } from '../catalogue/catalogue-case.js';
 import { certify } from '../certify/certify.js';
@@ -16,9 +13,8 @@ import { selectCases } from '../certify/select-cases.js';
 import { readCorpus } from '../corpus/read-corpus.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { corpusDigest, describeImplementation, runFailed, summarize, type ResultsDocument } from '../reports/results-document.js';
-import { pointLatest, renderReport, writeReport } from '../reports/write-report.js';
-import { bwrapAvailable } from '../sandbox/run-contained.js';
 import { UsageError, type ParsedArguments } from './arguments.js';
+import { checkPrograms, confinementOf, implementationOf, ownerOf, profileOf, publishReport, whole } from './implementation-options.js';
 import { progressReporter } from './progress.js';
 
 export const CERTIFY_FLAGS = ['--strict', '--keep-sandboxes', '--no-sandbox', '--help'];
@@ -33,62 +29,6 @@ export const REPLAY_USAGE = `usage: qfc replay [PATH...] [--impl MANIFEST | --re
                   [--out DIR] [--jobs N] [--uid N [--gid N]] [--time-limit MS] [--no-sandbox]
   Runs the corpus (default: corpus/), or the given .qfc files and directories, against a receiver.`;
 
-function whole(value: string | undefined, flag: string, minimum: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d{1,9}$/.test(value) || Number(value) < minimum) throw new UsageError(`${flag} takes a whole number of at least ${minimum}, not '${value}'`);
-  return Number(value);
-}
-
-function implementationOf(args: ParsedArguments): Implementation {
-  const receiver = args.value('--receiver');
-  const sender = args.value('--sender');
-  const manifest = args.value('--impl');
-  if (manifest !== undefined && (receiver !== undefined || sender !== undefined)) throw new UsageError('--impl cannot be combined with --receiver or --sender');
-  let implementation: Implementation;
-  if (manifest !== undefined) implementation = readManifest(manifest);
-  else if (receiver !== undefined || sender !== undefined) {
-    implementation = {
-      name: [receiver === undefined ? null : `receiver: ${receiver}`, sender === undefined ? null : `sender: ${sender}`].filter(Boolean).join(', '),
-      receiver: receiver === undefined ? null : { argv: shellCommand(receiver, 'qfc-receiver'), profiles: UPSTREAM_PROFILE_ARGS, timeResolution: 'ns' },
-      sender: sender === undefined ? null : { argv: shellCommand(sender, 'qfc-sender'), ignoreSymlinks: ['--ignore-symlinks'] },
-      openInVm: null,
-      timeLimitMs: 10_000,
-    };
-  } else implementation = referenceImplementation();
-  const timeLimit = whole(args.value('--time-limit'), '--time-limit', 100);
-  return timeLimit === undefined ? implementation : { ...implementation, timeLimitMs: timeLimit };
-}
-
-function ownerOf(args: ParsedArguments): { uid: number; gid: number } | null {
-  const uid = whole(args.value('--uid'), '--uid', 0);
-  const gid = whole(args.value('--gid'), '--gid', 0);
-  if (uid === undefined && gid === undefined) return null;
-  if (uid === undefined) throw new UsageError('--gid needs --uid');
-  if (process.getuid?.() !== 0) throw new UsageError('--uid needs qfc to run as root');
-  return { uid, gid: gid ?? uid };
-}
-
-function profileOf(args: ParsedArguments): Profile | null {
-  const profile = args.value('--profile');
-  if (profile === undefined) return null;
-  if (!PROFILES.includes(profile as Profile)) throw new UsageError(`--profile is one of ${PROFILES.join(', ')}, not '${profile}'`);
-  return profile as Profile;
-}
-
-/** Refuse an implementation whose programs cannot be started at all. */
-function checkPrograms(implementation: Implementation): void {
-  const programs: [string, readonly string[] | undefined][] = [
-    ['receiver', implementation.receiver?.argv],
-    ['sender', implementation.sender?.argv],
-    ['OpenInVM client', implementation.openInVm?.client],
-    ['OpenInVM server', implementation.openInVm?.server],
-  ];
-  for (const [role, argv] of programs) {
-    const problem = argv === undefined ? null : programProblem(argv[0]!);
-    if (problem !== null) throw new UsageError(`cannot run the ${role}: ${problem}`);
-  }
-}
-
 /** Run `cases` and write the report; returns the exit status. */
 async function runAndReport(args: ParsedArguments, cases: readonly CatalogueCase[], commandLine: string): Promise<number> {
   const implementation = implementationOf(args);
@@ -99,12 +39,7 @@ async function runAndReport(args: ParsedArguments, cases: readonly CatalogueCase
   const jobs = whole(args.value('--jobs'), '--jobs', 1) ?? 2;
   const selected = selectCases(cases, { only: args.values('--only'), profile, strict });
   if (selected.length === 0) throw new UsageError('no case matches --only/--profile');
-  let confinement: 'bwrap' | 'none' = 'bwrap';
-  if (args.flag('--no-sandbox') || !bwrapAvailable()) {
-    confinement = 'none';
-    const why = args.flag('--no-sandbox') ? 'as asked (--no-sandbox)' : 'bwrap is not available (apt-get install bubblewrap)';
-    process.stderr.write(`\n*** WARNING: running the implementation UNCONFINED, ${why}: it can write anywhere you can. ***\n\n`);
-  }
+  const confinement = confinementOf(args);
   const run = await certify({
     implementation,
     reference: referenceImplementation(),
@@ -122,11 +57,7 @@ async function runAndReport(args: ParsedArguments, cases: readonly CatalogueCase
     run: { startedAt: run.startedAt, ms: run.ms, strict, jobs, uid: owner?.uid ?? process.getuid?.() ?? 0, command: commandLine },
     cases: run.results,
   };
-  const reportsDir = join(PACKAGE_ROOT, 'reports');
-  const stamp = run.startedAt.replace(/[:.]/g, '-');
-  const out = resolve(args.value('--out') ?? join(reportsDir, `${stamp}-${implementation.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 40).replace(/^-+|-+$/g, '')}`));
-  writeReport(out, renderReport(document));
-  if (resolve(out, '..') === reportsDir) pointLatest(reportsDir, out);
+  const out = publishReport(document, args.value('--out'));
   const { summary } = document;
   process.stdout.write(
     `qfc certify: ${implementation.name}: ${summary.total} cases: ${summary.pass} pass, ${summary.fail} fail, ${summary.nonStrict} non-strict, ${summary.info} info, ${summary.error} error, ${summary.skipped} skipped (${(run.ms / 1000).toFixed(1)} s, sandbox: ${document.implementation.sandbox})\n` +

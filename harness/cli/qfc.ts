@@ -10,6 +10,7 @@ import { ManifestError } from '../adapters/read-manifest.js';
 import { CorpusError } from '../corpus/add-to-corpus.js';
 import { parseArguments, UsageError } from './arguments.js';
 import { CERTIFY_FLAGS, CERTIFY_USAGE, CERTIFY_VALUES, certifyCommand, REPLAY_USAGE, replayCommand } from './certify-command.js';
+import { FUZZ_FLAGS, FUZZ_USAGE, FUZZ_VALUES, fuzzCommand } from './fuzz-command.js';
 import { CORPUS_USAGE, CORPUS_VALUES, corpusCommand } from './corpus-command.js';
 import { PREDICT_USAGE, predictCommand } from './predict-command.js';
 import { REPORT_USAGE, reportCommand } from './report-command.js';
@@ -20,6 +21,7 @@ const USAGE = `usage: qfc <command> [options]   (qfc <command> --help for each)
 commands:
   certify        run the conformance catalogue against an implementation (default: the bundled reference pair)
   replay         run corpus streams against a receiver
+  fuzz           property-based fuzzing (fast-check) of an implementation; saves what it finds in the corpus
   report         render a report again from its results.json
   corpus add     store a stream as a corpus case with its expectation
   predict FILE   what the spec predicts a receiver does with a stream
@@ -41,6 +43,10 @@ async function run(argv: readonly string[]): Promise<{ text: string; status: num
     case 'replay': {
       const args = parseArguments(rest, CERTIFY_FLAGS, CERTIFY_VALUES);
       return args.flag('--help') ? done(REPLAY_USAGE) : done('', await replayCommand(args, commandLine));
+    }
+    case 'fuzz': {
+      const args = parseArguments(rest, FUZZ_FLAGS, FUZZ_VALUES);
+      return args.flag('--help') ? done(FUZZ_USAGE) : done('', await fuzzCommand(args, commandLine));
     }
     case 'report': {
       const args = parseArguments(rest, ['--help'], ['--out']);

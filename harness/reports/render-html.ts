@@ -2,12 +2,14 @@
  * index.html: one self-contained page (no external resource) with the counts by category
  * and verdict, every case that is not a pass with its expected and observed outcome, its
  * violations and an annotated hex dump of its stream, and the full list of cases. A few
- * lines of script filter the list by verdict; the page reads the same without it.
+ * lines of script filter the list by verdict; the page reads the same without it. A fuzz
+ * campaign's page adds its figures, findings (minimal stream, replay command) and the count
+ * of runs that exercised each clause, MUST clauses never reached marked.
  */
 import type { CaseResult, Verdict } from '../verdicts/case-result.js';
 import { annotatedHexDump } from './annotated-hex-dump.js';
-import { runFailed, type ResultsDocument } from './results-document.js';
-import { countsByCategory } from './render-summary.js';
+import { runFailed, type EngineReport, type ResultsDocument } from './results-document.js';
+import { countRows } from './render-summary.js';
 
 const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'non-strict', 'info', 'error', 'skipped'];
 
@@ -51,6 +53,7 @@ span.verdict.fail { background: #fde2e2; } span.verdict.pass { background: #e4f6
 section.case { border-top: 1px solid #ddd; margin-top: 1.5em; } .compare { display: flex; gap: 2em; } .compare > div { flex: 1; min-width: 0; }
 .compare pre { background: #f6f6f6; padding: 0.5em; overflow-x: auto; } table.hexdump td.label { max-width: 28em; } table.hexdump pre { margin: 0; }
 .filters button { margin-right: 0.4em; } .note { color: #666; }
+tr.never td { background: #fde2e2; } section.finding pre { background: #f6f6f6; padding: 0.5em; overflow-x: auto; }
 `;
 
 const SCRIPT = `
@@ -64,9 +67,47 @@ document.querySelectorAll('.filters button').forEach(function (button) {
 });
 `;
 
+/** A campaign's figures, its findings and how often each clause was exercised (never-reached MUST clauses marked). */
+function engineSection(engine: EngineReport): string {
+  const figures = [
+    ['execution', `${engine.name}, ${engine.execution}`],
+    ['seed', String(engine.seed)],
+    ['properties', engine.properties.join(', ')],
+    ['runs', String(engine.runs)],
+    ['executions', `${engine.execs} (shrinking included)`],
+    ['speed', `${engine.execsPerSecond} execs/s over ${engine.seconds.toFixed(1)} s${engine.interrupted ? ' (interrupted)' : ''}`],
+    ['failures', String(engine.failures)],
+  ]
+    .map(([label, value]) => `<tr><th>${esc(label!)}</th><td>${esc(value!)}</td></tr>`)
+    .join('');
+  const findings = engine.findings
+    .map(
+      (finding) => `<section class="finding"><h3><span class="verdict fail">${esc(finding.property)}</span> <a href="#case-${esc(finding.id)}">${esc(finding.id)}</a></h3>
+<p>found after ${(finding.msToFind / 1000).toFixed(1)} s, shrunk in ${(finding.msToShrink / 1000).toFixed(1)} s (${finding.shrinks} steps); corpus: <code>${esc(finding.corpus)}</code></p>
+<h4>Minimal stream</h4><pre>${esc(finding.minimalStream.join('\n'))}</pre>
+<h4>Replay</h4><pre>${esc(finding.replay)}</pre></section>`,
+    )
+    .join('\n');
+  const never = new Set(engine.neverExercised);
+  const clauses = Object.entries(engine.clauseCounts)
+    .map(([id, count]) => `<tr${never.has(id) ? ' class="never"' : ''}><td><code>${esc(id)}</code></td><td class="count">${count}</td></tr>`)
+    .join('\n');
+  const unreached = engine.neverExercised.length === 0 ? '<p>Every MUST clause was exercised.</p>' : `<p class="fail">MUST clauses never exercised: ${engine.neverExercised.map((id) => `<code>${esc(id)}</code>`).join(' ')}</p>`;
+  return `<h2>Campaign</h2>
+<table>${figures}</table>
+<h2>Findings (${engine.findings.length})</h2>
+${findings || '<p>None.</p>'}
+<h2>Clauses exercised</h2>
+${unreached}
+<table class="clauses"><thead><tr><th>clause</th><th>runs</th></tr></thead><tbody>${clauses}</tbody></table>`;
+}
+
 export function renderHtml(document: ResultsDocument): string {
-  const { summary, implementation, suite, run } = document;
-  const counts = [...countsByCategory(document.cases)]
+  const { summary, implementation, suite, run, engine } = document;
+  const fuzz = engine !== undefined;
+  const title = `qfc ${fuzz ? 'fuzz' : 'certify'}: ${esc(implementation.name)}`;
+  const verdictLine = runFailed(document) ? (fuzz ? 'Failures found' : 'Not conforming') : fuzz ? 'No failure found' : 'Conforming';
+  const counts = countRows(document)
     .map(([category, row]) => `<tr><th>${esc(category)}</th>${VERDICTS.map((verdict) => `<td class="count ${verdict}">${row[verdict] || ''}</td>`).join('')}</tr>`)
     .join('\n');
   const notable = document.cases.filter((result) => result.verdict !== 'pass' && result.verdict !== 'skipped');
@@ -75,14 +116,15 @@ export function renderHtml(document: ResultsDocument): string {
     .join('\n');
   const line = (label: string, value: string | null): string => (value === null ? '' : `<tr><th>${label}</th><td><code>${esc(value)}</code></td></tr>`);
   return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>qfc certify: ${esc(implementation.name)}</title><style>${STYLE}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>${title}</title><style>${STYLE}</style></head>
 <body>
-<h1>qfc certify: ${esc(implementation.name)}</h1>
-<p class="${runFailed(document) ? 'fail' : 'pass'}"><strong>${runFailed(document) ? 'Not conforming' : 'Conforming'}</strong> — ${summary.total} cases: ${summary.pass} pass, ${summary.fail} fail, ${summary.nonStrict} non-strict, ${summary.info} info, ${summary.error} error, ${summary.skipped} skipped, in ${(run.ms / 1000).toFixed(1)} s.</p>
+<h1>${title}</h1>
+<p class="${runFailed(document) ? 'fail' : 'pass'}"><strong>${verdictLine}</strong> — ${summary.total} ${fuzz ? 'runs' : 'cases'}: ${summary.pass} pass, ${summary.fail} fail, ${summary.nonStrict} non-strict, ${summary.info} info, ${summary.error} error, ${summary.skipped} skipped, in ${(run.ms / 1000).toFixed(1)} s.</p>
 <table>${line('receiver', implementation.receiver)}${line('sender', implementation.sender)}${line('OpenInVM', implementation.openInVm)}${line('profile', implementation.profile)}${line('sandbox', implementation.sandbox)}${line('suite', `${suite.name} ${suite.version}, contract ${suite.contract}, ${suite.corpusDigest}`)}${line('run', `${run.startedAt}, ${run.jobs} jobs, uid ${run.uid}${run.strict ? ', strict' : ''}: ${run.command}`)}</table>
-<h2>By category</h2>
-<table><thead><tr><th>category</th>${VERDICTS.map((verdict) => `<th class="${verdict}">${verdict}</th>`).join('')}</tr></thead><tbody>${counts}</tbody></table>
-<h2>Cases that are not a pass (${notable.length})</h2>
+${fuzz ? engineSection(engine) : ''}
+<h2>${fuzz ? 'By input family' : 'By category'}</h2>
+<table><thead><tr><th>${fuzz ? 'family' : 'category'}</th>${VERDICTS.map((verdict) => `<th class="${verdict}">${verdict}</th>`).join('')}</tr></thead><tbody>${counts}</tbody></table>
+<h2>${fuzz ? 'Findings and samples' : 'Cases that are not a pass'} (${notable.length})</h2>
 ${notable.map(caseDetail).join('\n') || '<p>None.</p>'}
 <h2>All cases</h2>
 <div class="filters">${['all', ...VERDICTS].map((verdict) => `<button type="button" data-show="${verdict}">${verdict}</button>`).join('')}</div>

@@ -1,8 +1,9 @@
 /**
  * junit.xml for CI systems: one testsuite per category, `fail` as a failure, `error` as an
- * error, `skipped` as skipped, `non-strict` as a failure only in strict runs.
+ * error, `skipped` as skipped, `non-strict` as a failure only in strict runs. A fuzz
+ * campaign adds a `properties` suite, one test case per property, failed by its findings.
  */
-import type { ResultsDocument } from './results-document.js';
+import type { EngineReport, ResultsDocument } from './results-document.js';
 
 function escape(text: string): string {
   // XML 1.0 cannot carry most control characters at all: drop them.
@@ -14,9 +15,22 @@ function escape(text: string): string {
     .replace(/"/g, '&quot;');
 }
 
+/** A campaign's properties as test cases: each fails with its findings' minimal streams and replay commands. */
+function propertiesSuite(engine: EngineReport): string {
+  const lines = engine.properties.map((property) => {
+    const found = engine.findings.filter((finding) => finding.property === property);
+    const name = `${escape(property)}" classname="qfc.properties" time="${engine.seconds.toFixed(3)}`;
+    if (found.length === 0) return `    <testcase name="${name}"/>`;
+    const message = escape(found.map((finding) => [`${finding.id}: ${finding.corpus}`, ...finding.minimalStream, `replay: ${finding.replay}`].join('\n')).join('\n\n'));
+    return `    <testcase name="${name}"><failure message="${escape(`${found.length} counterexample(s) after ${engine.runs} runs`)}" type="property">${message}</failure></testcase>`;
+  });
+  const failures = engine.properties.filter((property) => engine.findings.some((finding) => finding.property === property)).length;
+  return `  <testsuite name="properties" tests="${engine.properties.length}" failures="${failures}" errors="0" skipped="0" time="${engine.seconds.toFixed(3)}">\n${lines.join('\n')}\n  </testsuite>`;
+}
+
 export function renderJunit(document: ResultsDocument): string {
   const categories = [...new Set(document.cases.map((result) => result.category))];
-  const suites = categories.map((category) => {
+  const suites: string[] = categories.map((category) => {
     const cases = document.cases.filter((result) => result.category === category);
     const failing = (verdict: string): boolean => verdict === 'fail' || (verdict === 'non-strict' && document.run.strict);
     const lines = cases.map((result) => {
@@ -34,6 +48,7 @@ export function renderJunit(document: ResultsDocument): string {
     const time = cases.reduce((sum, result) => sum + result.ms, 0) / 1000;
     return `  <testsuite name="${escape(category)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time.toFixed(3)}">\n${lines.join('\n')}\n  </testsuite>`;
   });
-  const { summary } = document;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="qfc certify: ${escape(document.implementation.name)}" tests="${summary.total}" failures="${summary.fail}" errors="${summary.error}">\n${suites.join('\n')}\n</testsuites>\n`;
+  const { summary, engine } = document;
+  if (engine !== undefined) suites.unshift(propertiesSuite(engine));
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="qfc ${engine === undefined ? 'certify' : 'fuzz'}: ${escape(document.implementation.name)}" tests="${summary.total}" failures="${summary.fail}" errors="${summary.error}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

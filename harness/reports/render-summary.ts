@@ -1,8 +1,10 @@
 /**
- * summary.md: counts and the cases that need a look, short enough for a PR comment.
+ * summary.md: counts and the cases that need a look, short enough for a PR comment; for a
+ * fuzz campaign also its speed, its findings with their minimal streams and replay
+ * commands, and the MUST clauses it never reached.
  */
 import type { CaseResult, Verdict } from '../verdicts/case-result.js';
-import { runFailed, type ResultsDocument } from './results-document.js';
+import { runFailed, type EngineReport, type ResultsDocument } from './results-document.js';
 
 const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'non-strict', 'info', 'error', 'skipped'];
 const SHOWN = 30;
@@ -22,18 +24,40 @@ export function countsByCategory(cases: readonly CaseResult[]): Map<string, Reco
   return table;
 }
 
-export function renderSummary(document: ResultsDocument): string {
-  const { summary, implementation } = document;
-  const status = runFailed(document) ? '❌ **not conforming**' : '✅ **conforming**';
+/** The rows of the counts table: input families for a campaign (over every run), categories otherwise. */
+export function countRows(document: ResultsDocument): [string, Record<Verdict, number>][] {
+  return document.engine === undefined ? [...countsByCategory(document.cases)] : Object.entries(document.engine.families).map(([family, row]) => [family, { ...row }]);
+}
+
+/** The campaign's figures, findings and unreached clauses. */
+function engineLines(engine: EngineReport): string[] {
   const lines = [
-    `## qfc certify: ${cell(implementation.name)}`,
     '',
-    `${status} — ${summary.total} cases: ${summary.pass} pass, ${summary.fail} fail, ${summary.nonStrict} non-strict, ${summary.info} info, ${summary.error} error, ${summary.skipped} skipped` +
+    `engine ${engine.name} (${engine.execution}), seed ${engine.seed}: ${engine.runs} runs, ${engine.execs} executions in ${engine.seconds.toFixed(1)} s = **${engine.execsPerSecond} execs/s**;` +
+      ` properties ${engine.properties.join(', ')}${engine.interrupted ? '; interrupted' : ''}`,
+  ];
+  for (const finding of engine.findings) {
+    lines.push('', `### ${finding.property} broken: \`${finding.id}\``, '', `found after ${(finding.msToFind / 1000).toFixed(1)} s, shrunk in ${(finding.msToShrink / 1000).toFixed(1)} s (${finding.shrinks} steps); corpus: ${cell(finding.corpus)}`, '');
+    lines.push('```', ...finding.minimalStream, '```', '', `replay: \`${finding.replay}\``);
+  }
+  const exercised = Object.values(engine.clauseCounts).filter((count) => count > 0).length;
+  lines.push('', `clauses exercised: ${exercised} of ${Object.keys(engine.clauseCounts).length}` + (engine.neverExercised.length === 0 ? '; every MUST clause reached' : `; MUST clauses never reached: ${engine.neverExercised.map((id) => `\`${id}\``).join(', ')}`));
+  return lines;
+}
+
+export function renderSummary(document: ResultsDocument): string {
+  const { summary, implementation, engine } = document;
+  const status = runFailed(document) ? (engine === undefined ? '❌ **not conforming**' : '❌ **failures found**') : engine === undefined ? '✅ **conforming**' : '✅ **no failure found**';
+  const lines = [
+    `## qfc ${engine === undefined ? 'certify' : 'fuzz'}: ${cell(implementation.name)}`,
+    '',
+    `${status} — ${summary.total} ${engine === undefined ? 'cases' : 'runs'}: ${summary.pass} pass, ${summary.fail} fail, ${summary.nonStrict} non-strict, ${summary.info} info, ${summary.error} error, ${summary.skipped} skipped` +
       ` (${(document.run.ms / 1000).toFixed(1)} s, sandbox: ${implementation.sandbox}${document.run.strict ? ', strict' : ''})`,
+    ...(engine === undefined ? [] : engineLines(engine)),
     '',
-    `| category | ${VERDICTS.join(' | ')} |`,
+    `| ${engine === undefined ? 'category' : 'input family'} | ${VERDICTS.join(' | ')} |`,
     `| --- | ${VERDICTS.map(() => '---:').join(' | ')} |`,
-    ...[...countsByCategory(document.cases)].map(([category, row]) => `| ${cell(category)} | ${VERDICTS.map((verdict) => row[verdict]).join(' | ')} |`),
+    ...countRows(document).map(([category, row]) => `| ${cell(category)} | ${VERDICTS.map((verdict) => row[verdict]).join(' | ')} |`),
   ];
   const notable = document.cases.filter((result) => result.verdict === 'fail' || result.verdict === 'error' || result.verdict === 'non-strict');
   if (notable.length > 0) {
@@ -44,6 +68,6 @@ export function renderSummary(document: ResultsDocument): string {
     }
     if (notable.length > SHOWN) lines.push(`| … | ${notable.length - SHOWN} more | see index.html |`);
   }
-  lines.push('', `suite ${document.suite.name} ${document.suite.version}, catalogue ${document.suite.corpusDigest.slice(0, 19)}…`, '');
+  lines.push('', `suite ${document.suite.name} ${document.suite.version}${engine === undefined ? `, catalogue ${document.suite.corpusDigest.slice(0, 19)}…` : ''}`, '');
   return lines.join('\n');
 }

@@ -116,6 +116,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const seen = new Set<string>();
   const samples = new Map<string, CaseResult>();
   let begun = 0;
+  // In-process runs can chain promises without ever returning to the event loop, which
+  // would hold back signals (Ctrl-C) and output: give it a turn every few milliseconds.
+  let lastTurn = Date.now();
+  const breathe = async (): Promise<void> => {
+    if (Date.now() - lastTurn < 20) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    lastTurn = Date.now();
+  };
   const aborted = (): boolean => options.signal?.aborted === true;
   const spent = (): boolean => aborted() || Date.now() >= deadline || (options.runs !== null && begun >= options.runs) || (!options.keepGoing && findings.length > 0);
 
@@ -153,6 +161,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
         return run;
       };
       const property = fc.asyncProperty(arbitrary, async (input) => {
+        await breathe();
         if (first === null && spent()) return true; // the budget is spent: let the batch run out
         if (first !== null && (aborted() || Date.now() >= shrinkDeadline)) return true; // stop shrinking, keep the smallest
         if (first === null) {

@@ -41,7 +41,8 @@ function describePart(part: StreamPart): string {
   return words.join(' ');
 }
 
-/** One line per part of `stream`. */
+/** One line per part of `stream` (one line saying so for an empty stream). */
 export function describeStream(stream: Uint8Array): string[] {
+  if (stream.length === 0) return ['(empty: not a single byte)'];
   return streamPartsOf(stream).map(describePart);
 }

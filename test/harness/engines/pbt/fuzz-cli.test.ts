@@ -1,0 +1,153 @@
+/**
+ * `qfc fuzz --engine pbt` as a user runs it: it finds, shrinks and saves the flaw of broken
+ * test receivers within a 20-second budget, the saved case then fails them under
+ * `qfc replay` and passes the reference, `--replay seed:path` reproduces the failure; a
+ * 2,000-run campaign against the reference exercises every MUST clause of the receiver;
+ * Ctrl-C keeps the report; bad usage is one line and exit 2.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLAUSES } from '../../../../spec/clauses.js';
+import type { ResultsDocument } from '../../../../harness/reports/results-document.js';
+import { brokenReceiver, qfc, qfcSync, QFC } from '../../../helpers/qfc-cli.js';
+import { tempDir } from '../../../helpers/temp-dir.js';
+
+function report(out: string): ResultsDocument {
+  return JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ResultsDocument;
+}
+
+/** The printed replay command, run through the shell with the built qfc. */
+function runReplayCommand(line: string): { status: number | null; stdout: string } {
+  const command = line.replace(/^qfc /, `${process.execPath} ${QFC} `);
+  const run = spawnSync('/bin/sh', ['-c', command], { encoding: 'utf8', timeout: 120_000 });
+  return { status: run.status, stdout: run.stdout };
+}
+
+// Each fixture with a seed, and the invariant its flaw breaks.
+const FIXTURES: readonly [flaw: string, seed: number, clause: string][] = [
+  ['escape-dotdot', 2, 'inv.no-escape'],
+  ['make-fifo', 3, 'inv.no-special-files'],
+  ['success-on-truncation', 1, 'inv.end-marker-required'],
+  ['absolute-names', 2, 'inv.no-escape'],
+];
+
+describe('qfc fuzz finds the broken receivers', () => {
+  for (const [flaw, seed, clause] of FIXTURES) {
+    it(`${flaw}: found, shrunk and saved within 20 s; the saved case fails it and passes the reference`, async () => {
+      const work = tempDir(`qfc-fuzz-${flaw}-`);
+      const corpus = join(work, 'corpus');
+      const out = join(work, 'report');
+      const run = await qfc(['fuzz', '--engine', 'pbt', '--receiver', brokenReceiver(flaw), '--property', 'invariants', '--seconds', '20', '--seed', String(seed), '--corpus', corpus, '--out', out]);
+      expect({ status: run.status, stderr: run.stderr }).toMatchObject({ status: 1 });
+      expect(run.stderr).toContain('FOUND: property invariants broken');
+      expect(run.stderr).toContain(`  ${clause}: `);
+      const saved = /^ {2}saved: (.+\.qfc)$/m.exec(run.stderr)?.[1];
+      expect(saved).toBeDefined();
+      const meta = JSON.parse(readFileSync(saved!.replace(/\.qfc$/, '.json'), 'utf8'));
+      expect(meta).toMatchObject({ category: 'regressions', finding: { engine: 'pbt', property: 'invariants' } });
+      expect(meta.clauses).toContain(clause);
+      expect(meta.finding.violations[0].clause).toBe(clause);
+
+      const document = report(out);
+      expect(document.engine).toMatchObject({ name: 'pbt', execution: 'process', seed, failures: 1 });
+      expect(document.engine!.findings[0]!.corpus).toBe(saved);
+      expect(document.engine!.findings[0]!.minimalStream.length).toBeGreaterThan(0);
+      expect(document.engine!.findings[0]!.msToFind).toBeLessThan(20_000);
+
+      const againstFixture = await qfc(['replay', saved!, '--receiver', brokenReceiver(flaw), '--out', join(work, 'replay-fixture')]);
+      expect(againstFixture.status).toBe(1);
+      const againstReference = await qfc(['replay', saved!, '--out', join(work, 'replay-reference')]);
+      expect(againstReference.status).toBe(0);
+
+      const replayLine = /^ {2}replay: (.+)$/m.exec(run.stderr)![1]!;
+      expect(replayLine).toMatch(new RegExp(`^qfc fuzz --engine pbt --receiver '.*${flaw}' --property invariants --replay -?\\d+:[\\d:]+$`));
+      const replayed = runReplayCommand(replayLine);
+      expect(replayed.status).toBe(1);
+      expect(replayed.stdout).toContain('property invariants broken');
+      expect(replayed.stdout).toContain(`  ${clause}: `);
+    }, 120_000);
+  }
+});
+
+describe('qfc fuzz against the reference pair', () => {
+  it('exercises every MUST clause of the receiver in 2,000 runs, without a failure', async () => {
+    const out = join(tempDir('qfc-fuzz-coverage-'), 'report');
+    const run = await qfc(['fuzz', '--runs', '2000', '--seed', '1', '--out', out]);
+    expect({ status: run.status, stderr: run.stderr.split('\n').filter((line) => line.startsWith('FOUND')) }).toEqual({ status: 0, stderr: [] });
+    expect(run.stdout).toMatch(/^qfc fuzz: qfc reference.*: 2000 runs, \d+ executions in [\d.]+ s \([\d.]+ execs\/s, in-process\), seed 1: 0 failures/);
+    const engine = report(out).engine!;
+    const receiverMust = CLAUSES.filter((clause) => clause.subject === 'receiver' && clause.level === 'MUST').map((clause) => clause.id);
+    expect(receiverMust.filter((id) => !(engine.clauseCounts[id]! > 0))).toEqual([]);
+    expect(engine.neverExercised).toEqual([]);
+    expect(engine).toMatchObject({ runs: 2000, failures: 0, execution: 'in-process', interrupted: false });
+    expect(Object.keys(engine.families).sort()).toEqual(['hostile', 'near-valid', 'round-trip', 'valid']);
+    const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+    expect(junit).toContain('<testsuite name="properties" tests="3" failures="0"');
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/execs\/s\*\*.*\n[\s\S]*every MUST clause reached/);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('<h2>Clauses exercised</h2>');
+  }, 180_000);
+
+  it('runs the reference as programs in the sandbox with --process', async () => {
+    const out = join(tempDir('qfc-fuzz-process-'), 'report');
+    const run = await qfc(['fuzz', '--process', '--runs', '24', '--seed', '5', '--out', out]);
+    expect(run.status).toBe(0);
+    expect(report(out).engine).toMatchObject({ execution: 'process', runs: 24, failures: 0 });
+    expect(report(out).implementation.sandbox).toBe('bubblewrap');
+  }, 120_000);
+
+  it('keeps the report when interrupted (exit 130 with nothing found)', async () => {
+    const out = join(tempDir('qfc-fuzz-interrupt-'), 'report');
+    const child = spawn(process.execPath, [QFC, 'fuzz', '--seconds', '600', '--seed', '9', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise<void>((resolve) => {
+      const wait = setInterval(() => {
+        if (stderr.includes('qfc fuzz:')) {
+          clearInterval(wait);
+          setTimeout(resolve, 2000);
+        }
+      }, 50);
+    });
+    child.kill('SIGINT');
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(status).toBe(130);
+    expect(stderr).toContain('interrupted');
+    const engine = report(out).engine!;
+    expect(engine.interrupted).toBe(true);
+    expect(engine.runs).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe('qfc fuzz usage', () => {
+  const misuse: readonly [string, string[], RegExp][] = [
+    ['an unknown engine', ['--engine', 'afl'], /^qfc: unknown engine 'afl' \(qfc fuzz has: pbt\)$/],
+    ['a zero budget', ['--seconds', '0'], /^qfc: --seconds takes a whole number of at least 1, not '0'$/],
+    ['two budgets', ['--seconds', '5', '--runs', '5'], /^qfc: --seconds and --runs cannot be combined$/],
+    ['a bad seed', ['--seed', 'abc'], /^qfc: --seed takes a whole number/],
+    ['a bad replay', ['--replay', '12'], /^qfc: --replay takes SEED:PATH/],
+    ['a budget with a replay', ['--replay', '1:2', '--runs', '3'], /^qfc: --replay runs one input: --runs does not apply$/],
+    ['an unknown property', ['--property', 'speed'], /^qfc: --property is one of round-trip, differential, invariants, not 'speed'$/],
+    ['an unknown profile', ['--profile', 'lax'], /^qfc: --profile is one of/],
+    ['a missing receiver program', ['--receiver', '/nonexistent/unpacker'], /^qfc: cannot run the receiver/],
+    ['a positional argument', ['stream.qfc'], /^qfc: qfc fuzz takes no positional argument/],
+    ['an unknown option', ['--fast'], /^qfc: unknown option --fast$/],
+  ];
+  for (const [what, args, message] of misuse) {
+    it(`refuses ${what} with one line and exit 2`, () => {
+      const out = join(tempDir('qfc-fuzz-usage-'), 'report');
+      const run = qfcSync(['fuzz', ...args, '--out', out].filter((arg, index, all) => !(args.includes('--replay') && (arg === '--out' || all[index - 1] === '--out'))));
+      expect(run.status).toBe(2);
+      expect(run.stderr.trimEnd()).toMatch(message);
+      expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+
+  it('prints its usage', () => {
+    const run = qfcSync(['fuzz', '--help']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^usage: qfc fuzz \[--engine pbt\]/);
+  });
+});
