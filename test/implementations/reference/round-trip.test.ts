@@ -9,7 +9,7 @@ import { takeSnapshot } from '../../../harness/sandbox/snapshot.js';
 import { ROOT_KEY, type Snapshot } from '../../../spec/invariants/snapshot.js';
 import { runPair } from '../../helpers/pipe-pair.js';
 import { QFILE_AGENT, QFILE_UNPACKER } from '../../helpers/reference-programs.js';
-import { materialize } from '../../helpers/source-fixture.js';
+import { materializeTree } from '../../../harness/engines/pbt/arbitraries/materialize-tree.js';
 import { sourceTreeArb, type SourceNode } from '../../helpers/source-tree.js';
 import { removeDir, tempDir } from '../../helpers/temp-dir.js';
 
@@ -70,7 +70,7 @@ async function roundTrip(tree: readonly SourceNode[], backend: 'native' | 'fallb
   const source = tempDir('qfc-src-');
   const target = tempDir('qfc-dst-');
   try {
-    materialize(source, tree);
+    await materializeTree(source, tree);
     const before = takeSnapshot(source);
     const run = await runPair(
       { command: process.execPath, args: [QFILE_AGENT, ...tree.map((node) => node.name)], cwd: source },
@@ -95,7 +95,7 @@ describe('round trip through qfile-agent | qfile-unpacker', () => {
   const past = Math.floor(Date.now() / 1000) - 86_400;
   const fit = (tree: readonly SourceNode[]): SourceNode[] =>
     tree.map((node) => {
-      if (node.kind === 'link') return node;
+      if (node.kind === 'link' || node.kind === 'special') return node;
       const times = { ...node.times, mtime: node.times.mtime % past };
       if (node.kind === 'file') return { ...node, times, mode: node.mode | (root ? 0 : 0o400) };
       return { ...node, times, mode: node.mode | (root ? 0 : 0o700), children: fit(node.children) };
