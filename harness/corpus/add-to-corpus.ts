@@ -3,7 +3,7 @@
  * unless the same bytes are already there under the same profile and limits. Both files are written under temporary names
  * and renamed into place, metadata first, so a crash never leaves a half-written case.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ClauseId } from '../../spec/clauses.js';
 import { findClause } from '../../spec/clauses.js';
@@ -70,12 +70,27 @@ export function addToCorpus(addition: CorpusAddition, corpusDir: string, takenId
     ...(addition.finding === undefined ? {} : { finding: addition.finding }),
   };
   const directory = join(corpusDir, addition.category);
-  mkdirSync(directory, { recursive: true });
   const stem = join(directory, id);
   const suffix = `.tmp-${process.pid}-${Date.now()}`;
-  writeFileSync(`${stem}.json${suffix}`, `${JSON.stringify(metadata, null, 2)}\n`);
-  writeFileSync(`${stem}.qfc${suffix}`, addition.stream);
-  renameSync(`${stem}.json${suffix}`, `${stem}.json`);
-  renameSync(`${stem}.qfc${suffix}`, `${stem}.qfc`);
+  try {
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(`${stem}.json${suffix}`, `${JSON.stringify(metadata, null, 2)}\n`);
+    writeFileSync(`${stem}.qfc${suffix}`, addition.stream);
+    renameSync(`${stem}.json${suffix}`, `${stem}.json`);
+    renameSync(`${stem}.qfc${suffix}`, `${stem}.qfc`);
+  } catch (error) {
+    // Nothing half-written stays behind: a case is its two files or nothing.
+    const remove = (path: string): void => {
+      try {
+        rmSync(path, { force: true });
+      } catch {
+        // not there, or not even reachable: nothing was left there either
+      }
+    };
+    remove(`${stem}.json${suffix}`);
+    remove(`${stem}.qfc${suffix}`);
+    if (existsSync(`${stem}.json`) && !existsSync(`${stem}.qfc`)) remove(`${stem}.json`);
+    throw new CorpusError(`cannot write ${stem}.qfc: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
   return { added: true, id, path: `${stem}.qfc` };
 }

@@ -8,6 +8,7 @@
  * mistake, which replaying it against a receiver cannot show; the report and the replay
  * command carry it instead.
  */
+import { createHash } from 'node:crypto';
 import { findClause } from '../../../spec/clauses.js';
 import { addToCorpus, CorpusError } from '../../corpus/add-to-corpus.js';
 import { streamDigest } from '../../corpus/corpus-entry.js';
@@ -20,6 +21,13 @@ export type SavedFinding = { readonly saved: true; readonly id: string; readonly
 export const REGRESSIONS = 'regressions';
 
 const slug = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+
+/** Eight hex digits of the stream and the settings it failed under: the same bytes under other limits are another case. */
+function caseDigest(stream: Uint8Array, settings: { profile: string; limits: { bytes?: bigint; files?: bigint } }): string {
+  const plain = settings.profile === 'default' && settings.limits.bytes === undefined && settings.limits.files === undefined;
+  if (plain) return streamDigest(stream).slice(0, 8);
+  return createHash('sha256').update(`${streamDigest(stream)} ${settings.profile} ${settings.limits.bytes ?? ''} ${settings.limits.files ?? ''}`).digest('hex').slice(0, 8);
+}
 
 /** True when the round trip failed because of what the sender wrote. */
 function senderAtFault(finding: Finding): boolean {
@@ -40,7 +48,7 @@ export function saveFinding(finding: Finding, corpusDir: string, replay: string,
         stream,
         sourceName: 'fuzz finding',
         category: REGRESSIONS,
-        id: `${finding.property}-${slug(first?.clause ?? result.verdict)}-${streamDigest(stream).slice(0, 8)}`,
+        id: `${finding.property}-${slug(first?.clause ?? result.verdict)}-${caseDigest(stream, settings)}`,
         title: `found by qfc fuzz: ${(first?.detail ?? result.notes[0] ?? result.verdict).replace(/\s+/g, ' ').slice(0, 160)}`,
         ...(clauses.length === 0 ? {} : { clauses }),
         profile: settings.profile,

@@ -6,7 +6,7 @@
  * Ctrl-C keeps the report; bad usage is one line and exit 2.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLAUSES } from '../../../../spec/clauses.js';
@@ -27,10 +27,11 @@ function runReplayCommand(line: string): { status: number | null; stdout: string
 
 // Each fixture with a seed, and the invariant its flaw breaks.
 const FIXTURES: readonly [flaw: string, seed: number, clause: string][] = [
-  ['escape-dotdot', 2, 'inv.no-escape'],
+  ['escape-dotdot', 3, 'inv.no-escape'],
   ['make-fifo', 3, 'inv.no-special-files'],
   ['success-on-truncation', 1, 'inv.end-marker-required'],
   ['absolute-names', 2, 'inv.no-escape'],
+  ['flood', 1, 'inv.bounded'],
 ];
 
 describe('qfc fuzz finds the broken receivers', () => {
@@ -69,6 +70,20 @@ describe('qfc fuzz finds the broken receivers', () => {
       expect(replayed.stdout).toContain(`  ${clause}: `);
     }, 120_000);
   }
+});
+
+describe('qfc fuzz when the corpus cannot be written', () => {
+  it('still reports the finding, with why it was not saved, and leaves no partial case', async () => {
+    const work = tempDir('qfc-fuzz-unwritable-');
+    const blocker = join(work, 'a-file');
+    writeFileSync(blocker, 'not a directory');
+    const out = join(work, 'report');
+    const run = await qfc(['fuzz', '--receiver', brokenReceiver('success-on-truncation'), '--property', 'invariants', '--seconds', '20', '--seed', '1', '--corpus', join(blocker, 'corpus'), '--out', out]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^ {2}not saved: cannot write .*: ENOTDIR$/m);
+    expect(report(out).engine!.findings[0]!.corpus).toMatch(/^not kept: cannot write/);
+    expect(readdirSync(work).sort()).toEqual(['a-file', 'report']);
+  }, 60_000);
 });
 
 describe('qfc fuzz against the reference pair', () => {
