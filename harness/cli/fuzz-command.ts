@@ -178,7 +178,7 @@ function printFinding(reported: ReportedFinding): void {
   process.stderr.write(`${process.stderr.isTTY ? '\r\u001b[K' : ''}${lines.join('\n')}\n`);
 }
 
-async function replay(args: ParsedArguments, setup: CampaignSetup, target: { seed: number; path: string }): Promise<number> {
+async function replay(setup: CampaignSetup, target: { seed: number; path: string }): Promise<number> {
   const replayed = await replayInput(setup.shape, target.seed, target.path, setup.runner);
   if (replayed === null) throw new UsageError(`--replay ${target.seed}:${target.path} leads to no input (were the options the same as the campaign's?)`);
   const { input, run } = replayed;
@@ -283,7 +283,7 @@ export async function fuzzCommand(args: ParsedArguments, commandLine: string): P
   }
   const setup = setUp(args);
   try {
-    return target === null ? await campaign(args, setup, commandLine) : await replay(args, setup, target);
+    return target === null ? await campaign(args, setup, commandLine) : await replay(setup, target);
   } finally {
     rmSync(setup.base, { recursive: true, force: true });
   }

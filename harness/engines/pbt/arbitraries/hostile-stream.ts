@@ -12,7 +12,7 @@ import { buildStream } from '../../../../spec/builder/build-stream.js';
 import { dir, endMarker, file, link, rawBytes, special, type EntryPart, type StreamPart } from '../../../../spec/builder/stream-parts.js';
 import type { FileHeader } from '../../../../spec/codec/file-header.js';
 import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFREG, S_IFSOCK } from '../../../../spec/constants.js';
-import { utf8 } from '../../../../spec/byte-string.js';
+import { concatBytes, utf8 } from '../../../../spec/byte-string.js';
 import { FILELEN_BOUNDARIES, NAMELEN_BOUNDARIES, NSEC_BOUNDARIES, PERMISSION_BOUNDARIES, SECONDS_BOUNDARIES, TYPE_BITS } from './boundary-values.js';
 import { ESCAPE_NAMES, hostileNameArb, hostileTargetArb, RELATED_NAMES } from './hostile-names.js';
 
@@ -125,8 +125,9 @@ export const hostileStreamArb: fc.Arbitrary<Uint8Array> = fc
   .map(({ body, ending, cut }) => {
     const parts = [...body.flat(), ...ending];
     if (cut === null) return buildStream(parts);
+    // A stream is its parts' bytes end to end.
     const pieces = parts.map((part) => buildStream([part]));
     const at = cut.part % pieces.length;
     const before = pieces.slice(0, at).reduce((sum, piece) => sum + piece.length, 0);
-    return buildStream(parts).subarray(0, before + Math.floor(pieces[at]!.length * cut.within));
+    return concatBytes(pieces).subarray(0, before + Math.floor(pieces[at]!.length * cut.within));
   });
