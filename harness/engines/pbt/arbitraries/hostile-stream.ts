@@ -14,6 +14,7 @@ import type { FileHeader } from '../../../../spec/codec/file-header.js';
 import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFREG, S_IFSOCK } from '../../../../spec/constants.js';
 import { concatBytes, utf8 } from '../../../../spec/byte-string.js';
 import { FILELEN_BOUNDARIES, NAMELEN_BOUNDARIES, NSEC_BOUNDARIES, PERMISSION_BOUNDARIES, SECONDS_BOUNDARIES, TYPE_BITS } from './boundary-values.js';
+import { SANDBOX_ALIAS } from '../../../sandbox/run-contained.js';
 import { ESCAPE_NAMES, hostileNameArb, hostileTargetArb, RELATED_NAMES } from './hostile-names.js';
 
 // Mostly sane fields, sometimes an edge: shrinking goes back to the sane ones.
@@ -65,9 +66,20 @@ const linkPairArb: fc.Arbitrary<StreamPart[]> = fc
     return [...(withDirectories ? directories.map((path) => dir(path)) : []), link(depth === 1 ? 'l' : name, target)];
   });
 
+/**
+ * Directories a link in `a/` can name: the target, the sandbox root, the observable
+ * outside (relative and through the alias) and the host's /tmp.
+ */
+const DIRECTORY_TARGETS: readonly string[] = ['..', '../..', '../../outside', `${SANDBOX_ALIAS}/outside`, '/tmp', '.'];
+
 /** A link, then an entry through it or over it: the walk must never follow a link (§7.1). */
 const throughLinkArb: fc.Arbitrary<StreamPart[]> = fc
-  .tuple(hostileTargetArb, fc.constantFrom('a/l/x', 'a/l', 'a/l/x/y'), fc.constantFrom(S_IFREG, S_IFDIR), fc.boolean())
+  .tuple(
+    fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...DIRECTORY_TARGETS).map(utf8) }, { weight: 1, arbitrary: hostileTargetArb }),
+    fc.constantFrom('a/l/x', 'a/l', 'a/l/x/y'),
+    fc.constantFrom(S_IFREG, S_IFDIR),
+    fc.boolean(),
+  )
   .map(([target, path, type, repeated]) => [dir('a'), link('a/l', target), type === S_IFREG ? file(path, 'through') : dir(path, { mode: repeated ? 0o777 : 0o755 })]);
 
 /** Entries on related names, in any order: collisions, links on the way, a file where a directory goes. */
