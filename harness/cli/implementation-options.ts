@@ -40,25 +40,26 @@ export function implementationOf(args: ParsedArguments): Implementation {
   const sender = args.value('--sender');
   const manifest = args.value('--impl');
   if (manifest !== undefined && (receiver !== undefined || sender !== undefined)) throw new UsageError('--impl cannot be combined with --receiver or --sender');
-  let implementation: Implementation;
-  if (manifest !== undefined) implementation = readManifest(manifest);
-  else if (receiver !== undefined || sender !== undefined) {
-    implementation = {
-      name: [receiver === undefined ? null : `receiver: ${receiver}`, sender === undefined ? null : `sender: ${sender}`].filter(Boolean).join(', '),
-      receiver: receiver === undefined ? null : { argv: shellCommand(anchoredCommand(receiver), 'qfc-receiver'), profiles: UPSTREAM_PROFILE_ARGS, timeResolution: 'ns' },
-      sender: sender === undefined ? null : { argv: shellCommand(anchoredCommand(sender), 'qfc-sender'), ignoreSymlinks: ['--ignore-symlinks'] },
-      openInVm: null,
-      timeLimitMs: 10_000,
-    };
-  } else implementation = referenceImplementation();
-  for (const [role, command] of [['receiver', receiver], ['sender', sender]] as const) {
+  const commands = { receiver: receiver === undefined ? undefined : anchoredCommand(receiver.trim()), sender: sender === undefined ? undefined : anchoredCommand(sender.trim()) };
+  for (const [role, command] of Object.entries(commands)) {
     // The shell starts anything; a program named by path that is not there is a typo worth one line.
-    const program = command === undefined ? undefined : /^\S+/.exec(anchoredCommand(command.trim()))?.[0];
+    const program = command === undefined ? undefined : /^\S+/.exec(command)?.[0];
     if (program !== undefined && program.includes('/') && /^[\w@%+=:,./-]+$/.test(program)) {
       const problem = programProblem(program);
       if (problem !== null) throw new UsageError(`cannot run the ${role}: ${problem}`);
     }
   }
+  let implementation: Implementation;
+  if (manifest !== undefined) implementation = readManifest(manifest);
+  else if (receiver !== undefined || sender !== undefined) {
+    implementation = {
+      name: [receiver === undefined ? null : `receiver: ${receiver}`, sender === undefined ? null : `sender: ${sender}`].filter(Boolean).join(', '),
+      receiver: commands.receiver === undefined ? null : { argv: shellCommand(commands.receiver, 'qfc-receiver'), profiles: UPSTREAM_PROFILE_ARGS, timeResolution: 'ns' },
+      sender: commands.sender === undefined ? null : { argv: shellCommand(commands.sender, 'qfc-sender'), ignoreSymlinks: ['--ignore-symlinks'] },
+      openInVm: null,
+      timeLimitMs: 10_000,
+    };
+  } else implementation = referenceImplementation();
   const timeLimit = whole(args.value('--time-limit'), '--time-limit', 100);
   return timeLimit === undefined ? implementation : { ...implementation, timeLimitMs: timeLimit };
 }

@@ -1,13 +1,14 @@
 /**
  * qfc replay, report, corpus add and the certify options, as a user runs them.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildStream } from '../../../spec/builder/build-stream.js';
 import { dir, endMarker, link } from '../../../spec/builder/stream-parts.js';
 import type { ResultsDocument } from '../../../harness/reports/results-document.js';
 import { brokenReceiver, qfc, qfcSync } from '../../helpers/qfc-cli.js';
+import { QFILE_UNPACKER } from '../../helpers/reference-programs.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 function corpusWith(): { corpus: string; stream: string } {
@@ -54,6 +55,19 @@ describe('qfc corpus add', () => {
 });
 
 describe('qfc replay', () => {
+  it('finds a receiver named by a path relative to where qfc started, and refuses a missing one', () => {
+    const { corpus, stream } = corpusWith();
+    qfcSync(['corpus', 'add', stream, '--category', 'symlink-escapes', '--corpus', corpus]);
+    const work = tempDir('qfc-relative-');
+    mkdirSync(join(work, 'bin'));
+    writeFileSync(join(work, 'bin', 'unpack.sh'), `#!/bin/sh\nexec ${process.execPath} ${QFILE_UNPACKER} "$@"\n`, { mode: 0o755 });
+    const found = qfcSync(['replay', corpus, '--receiver', 'bin/unpack.sh', '--out', join(work, 'r')], { cwd: work });
+    expect({ status: found.status, stderr: found.stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/^pass +symlink-escapes\/escape-attempt /) });
+    const missing = qfcSync(['replay', corpus, '--receiver', './bin/nothing.sh --flag', '--out', join(work, 'r2')], { cwd: work });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe('qfc: cannot run the receiver: ./bin/nothing.sh is not an executable file\n');
+  });
+
   it('runs corpus streams against the reference (pass) and a broken receiver (fail)', async () => {
     const { corpus, stream } = corpusWith();
     qfcSync(['corpus', 'add', stream, '--category', 'symlink-escapes', '--corpus', corpus]);
