@@ -73,7 +73,7 @@ async function roundTrip(tree: readonly SourceNode[], backend: 'native' | 'fallb
     await materializeTree(source, tree);
     const before = takeSnapshot(source);
     const run = await runPair(
-      { command: process.execPath, args: [QFILE_AGENT, ...tree.map((node) => node.name)], cwd: source },
+      { command: process.execPath, args: [QFILE_AGENT, '--', ...tree.map((node) => node.name)], cwd: source },
       { command: process.execPath, args: [QFILE_UNPACKER], cwd: target, env: { ...process.env, QFC_RECEIVER_BACKEND: backend } },
     );
     expect(run).toEqual({ sender: { status: 0, stderr: '' }, receiver: { status: 0, stderr: '' } });
