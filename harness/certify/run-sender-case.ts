@@ -13,7 +13,7 @@
 import { join, normalize } from 'node:path';
 import { toHex, utf8 } from '../../spec/byte-string.js';
 import { predict } from '../../spec/model/predict.js';
-import type { TreeEntry } from '../../spec/model/prediction.js';
+import type { Prediction, TreeEntry } from '../../spec/model/prediction.js';
 import { tokenize } from '../../spec/tokenizer/tokenize.js';
 import { encodePathKey } from '../../spec/path-key.js';
 import { S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from '../../spec/constants.js';
@@ -176,14 +176,14 @@ export async function runSenderCase(testCase: SenderCase, settings: RunSettings)
 }
 
 /** Run one sender case with `execute` and judge it; also returns the stream the sender wrote. */
-export async function runSenderPair(testCase: SenderCase, settings: RunSettings, execute: SenderPairExecutor = runSenderPrograms): Promise<{ result: CaseResult; stream: Uint8Array }> {
+export async function runSenderPair(testCase: SenderCase, settings: RunSettings, execute: SenderPairExecutor = runSenderPrograms): Promise<{ result: CaseResult; stream: Uint8Array; prediction: Prediction | null }> {
   const own = settings.implementation.sender;
   const base = { id: testCase.id, kind: 'sender' as const, category: testCase.category, title: testCase.title, clauses: testCase.clauses, profile: testCase.ignoreSymlinks ? 'ignore-symlinks' : 'default' };
   // Without a sender of its own, an implementation's receiver still meets the reference
   // sender in the cases with a real receiver (ref→ext); the scripted ones test senders only.
   const pairsWithReference = own === null && testCase.answer === 'receiver' && settings.implementation.receiver !== null;
   const sender = own ?? (pairsWithReference ? settings.reference.sender : null);
-  if (sender === null) return { result: { ...base, verdict: 'skipped', expected: {}, observed: {}, violations: [], notes: ['the implementation has no sender'], ms: 0 }, stream: new Uint8Array(0) };
+  if (sender === null) return { result: { ...base, verdict: 'skipped', expected: {}, observed: {}, violations: [], notes: ['the implementation has no sender'], ms: 0 }, stream: new Uint8Array(0), prediction: null };
   const sandbox = createSandbox(settings.base, testCase.id, settings.owner ?? undefined);
   try {
     await testCase.build(sandbox.source);
@@ -198,7 +198,9 @@ export async function runSenderPair(testCase: SenderCase, settings: RunSettings,
     const after = takeSnapshot(sandbox.root);
     const received = testCase.answer === 'receiver' ? targetEntries(after) : null;
     const timeResolution = (settings.implementation.receiver ?? settings.reference.receiver!).timeResolution === 'us' ? 1000n : 1n;
-    const judged = judgeSender(testCase, senderRun, receiverRun, stream, source, received, timeResolution);
+    // What the spec makes of the stream the sender wrote (judged, and the clauses it exercised).
+    const prediction = testCase.answer === 'receiver' ? predict(stream, { privileged: true }) : null;
+    const judged = judgeSender(testCase, senderRun, receiverRun, stream, prediction, source, received, timeResolution);
     // Whatever the sender sent, the receiver's side of the sandbox must keep §7's invariants.
     const user = receivingUser(settings);
     const context: InvariantContext = { targetPath: 'target', uid: user.uid, gid: user.gid, validatorFlags: receiverValidatorFlags(resolveOptions({})), bytesLimit: 0n, filesLimit: 0n };
@@ -212,7 +214,7 @@ export async function runSenderPair(testCase: SenderCase, settings: RunSettings,
       ms: senderRun.ms,
       ...(stream.length > 0 ? { streamHex: toHex(stream.subarray(0, STREAM_HEX_CAP)), streamLength: stream.length } : {}),
     };
-    return { result, stream };
+    return { result, stream, prediction };
   } finally {
     if (!settings.keepSandboxes) removeSandbox(sandbox);
   }
@@ -253,7 +255,7 @@ function receivedViolations(received: Snapshot, wanted: ReturnType<typeof source
   return violations;
 }
 
-function judgeSender(testCase: SenderCase, senderRun: ContainedResult, receiverRun: ContainedResult, stream: Uint8Array, source: Snapshot, received: Snapshot | null, resolution: bigint): Omit<CaseResult, 'id' | 'kind' | 'category' | 'title' | 'clauses' | 'profile' | 'ms'> {
+function judgeSender(testCase: SenderCase, senderRun: ContainedResult, receiverRun: ContainedResult, stream: Uint8Array, prediction: Prediction | null, source: Snapshot, received: Snapshot | null, resolution: bigint): Omit<CaseResult, 'id' | 'kind' | 'category' | 'title' | 'clauses' | 'profile' | 'ms'> {
   const violations: CaseViolation[] = [];
   const stderr = senderRun.stderr.toString('utf8');
   if (senderRun.spawnError !== null) {
@@ -271,10 +273,9 @@ function judgeSender(testCase: SenderCase, senderRun: ContainedResult, receiverR
     if (leaked.length > 0) violations.push({ clause: 'sender.sanitize-name', detail: `unsanitized bytes of the remote name reached stderr: ${leaked.map((b) => `0x${b.toString(16)}`).join(' ')}` });
   }
   let tree: string[] = [];
-  if (testCase.answer === 'receiver') {
+  if (prediction !== null) {
     violations.push(...streamViolations(stream, testCase.exitStatus === 0));
     if (testCase.exitStatus === 0) {
-      const prediction = predict(stream, { privileged: true });
       tree = prediction.tree.map((entry) => `${entry.type} ${entry.path}`);
       if (prediction.result.errorCode !== 0) violations.push({ clause: 'sender.walk', detail: `the stream is refused by the spec: result ${prediction.result.errorCode} (${prediction.clause})` });
       else {

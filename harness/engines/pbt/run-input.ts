@@ -5,7 +5,6 @@
  * broke (if any).
  */
 import type { ClauseId } from '../../../spec/clauses.js';
-import { predict } from '../../../spec/model/predict.js';
 import type { ReceiverCase, SenderCase } from '../../catalogue/catalogue-case.js';
 import { runReceiverStream, type ReceiverExecutor } from '../../certify/run-receiver-case.js';
 import { runSenderPair, type SenderPairExecutor } from '../../certify/run-sender-case.js';
@@ -99,8 +98,8 @@ async function judgedRun(input: FuzzInput, runner: EngineRunner): Promise<InputR
     answer: 'receiver',
     exitStatus: 0,
   };
-  const { result, stream } = await runSenderPair(testCase, runner.settings, runner.pair);
-  const received = predict(stream, { privileged: true }).exercised;
+  const { result, stream, prediction } = await runSenderPair(testCase, runner.settings, runner.pair);
+  const received = prediction?.exercised ?? [];
   const sent: ClauseId[] = ['sender.walk', 'sender.names', 'sender.end-marker', 'sender.exit-status', 'crc.sender-check', ...(hasSkipped(input.tree, input.ignoreSymlinks) ? (['sender.types'] as const) : [])];
   return { result, stream, exercised: [...received, ...sent], property: checked(brokenProperty(result, runner.strict), runner) };
 }
