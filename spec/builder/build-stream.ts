@@ -2,17 +2,13 @@
  * Bytes of a stream written as parts (see stream-parts).
  */
 import { encodeFileHeader, type FileHeader } from '../codec/file-header.js';
-import { concatBytes, utf8 } from '../byte-string.js';
-import type { ByteSource, EntryPart, StreamPart } from './stream-parts.js';
+import { concatBytes } from '../byte-string.js';
+import { sourceBytes as bytesOf, type EntryPart, type StreamPart } from './stream-parts.js';
 
 /** Options of {@link buildStream}. */
 export interface BuildOptions {
   /** Cut the stream to its first `truncateAt` bytes (a truncation point). */
   readonly truncateAt?: number;
-}
-
-function bytesOf(source: ByteSource): Uint8Array {
-  return typeof source === 'string' ? utf8(source) : source;
 }
 
 /** The header, name and payload bytes of one entry. */

@@ -9,6 +9,7 @@
  * are written with the same vocabulary as valid ones.
  */
 import type { FileHeader } from '../codec/file-header.js';
+import { utf8 } from '../byte-string.js';
 import { S_IFDIR, S_IFLNK, S_IFREG } from '../constants.js';
 
 /** A name or payload: text (written as UTF-8) or raw bytes. */
@@ -84,4 +85,14 @@ export function endMarker(header: EndMarkerPart['header'] = {}): EndMarkerPart {
 /** Raw bytes. */
 export function rawBytes(bytes: ByteSource): RawPart {
   return { kind: 'raw', bytes };
+}
+
+/** The bytes of a name or payload (text as UTF-8). */
+export function sourceBytes(source: ByteSource): Uint8Array {
+  return typeof source === 'string' ? utf8(source) : source;
+}
+
+/** `entry` with raw header fields overridden, and another payload if given. */
+export function withHeaderFields(entry: EntryPart, fields: Partial<FileHeader>, payload: ByteSource = entry.payload): EntryPart {
+  return { ...entry, payload, settings: { ...entry.settings, header: { ...entry.settings.header, ...fields } } };
 }

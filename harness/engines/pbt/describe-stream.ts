@@ -3,7 +3,7 @@
  * fields that are not what a correct sender writes, the payload), the end marker, and raw
  * bytes where the stream cannot be framed. Built on streamPartsOf, so any stream works.
  */
-import type { StreamPart } from '../../../spec/builder/stream-parts.js';
+import { sourceBytes as bytesOf, type StreamPart } from '../../../spec/builder/stream-parts.js';
 import type { FileHeader } from '../../../spec/codec/file-header.js';
 import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK } from '../../../spec/constants.js';
 import { encodePathKey } from '../../../spec/path-key.js';
@@ -12,7 +12,6 @@ import { streamPartsOf } from './arbitraries/stream-parts-of.js';
 const TYPES: Readonly<Record<number, string>> = { [S_IFREG]: 'file', [S_IFDIR]: 'dir', [S_IFLNK]: 'link', [S_IFIFO]: 'fifo', [S_IFCHR]: 'char-device', [S_IFBLK]: 'block-device', [S_IFSOCK]: 'socket' };
 const PREVIEW = 24;
 
-const bytesOf = (source: string | Uint8Array): Uint8Array => (typeof source === 'string' ? new TextEncoder().encode(source) : source);
 const quoted = (bytes: Uint8Array): string => JSON.stringify(encodePathKey(bytes));
 
 function preview(bytes: Uint8Array): string {
@@ -21,7 +20,10 @@ function preview(bytes: Uint8Array): string {
 }
 
 function describePart(part: StreamPart): string {
-  if (part.kind === 'raw') return `raw ${bytesOf(part.bytes).length} bytes ${Buffer.from(bytesOf(part.bytes).subarray(0, PREVIEW)).toString('hex')}${bytesOf(part.bytes).length > PREVIEW ? '…' : ''}`;
+  if (part.kind === 'raw') {
+    const bytes = bytesOf(part.bytes);
+    return `raw ${bytes.length} bytes ${Buffer.from(bytes.subarray(0, PREVIEW)).toString('hex')}${bytes.length > PREVIEW ? '…' : ''}`;
+  }
   if (part.kind === 'end-marker') {
     const fields = Object.entries(part.header ?? {}).filter(([, value]) => value !== 0 && value !== 0n);
     return fields.length === 0 ? 'end marker' : `end marker with ${fields.map(([key, value]) => `${key} ${String(value)}`).join(', ')}`;

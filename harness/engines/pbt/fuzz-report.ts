@@ -9,7 +9,7 @@ import type { EngineFinding, EngineReport, ResultsDocument } from '../../reports
 import type { CaseResult } from '../../verdicts/case-result.js';
 import type { CampaignResult, Finding } from './campaign.js';
 import { describeStream } from './describe-stream.js';
-import { PROPERTIES } from './properties.js';
+import { propertyClauses } from './properties.js';
 import type { SavedFinding } from './save-finding.js';
 
 /** A finding with what became of it. */
@@ -51,7 +51,7 @@ export function fuzzReport(input: FuzzReportInput): ResultsDocument {
   const cases = [...input.findings.map(findingCase), ...campaign.samples.map((sample, index) => ({ ...sample, id: `sample-${index + 1}-${sample.id}` }))];
   // Every stream and receiver clause; of the sender's, those a round trip exercises (a
   // campaign never answers a sender with a hostile result, for instance).
-  const senderClauses = new Set<string>(input.roundTrips ? PROPERTIES.find((property) => property.id === 'round-trip')!.clauses : []);
+  const senderClauses = new Set<string>(input.roundTrips ? propertyClauses('round-trip') : []);
   const reachable = CLAUSES.filter((clause) => clause.subject === 'stream' || clause.subject === 'receiver' || senderClauses.has(clause.id));
   const clauseCounts = Object.fromEntries(reachable.map((clause) => [clause.id, statistics.clauses[clause.id] ?? 0]));
   const findings: EngineFinding[] = input.findings.map((reported, index) => ({

@@ -35,6 +35,11 @@ export const PROPERTIES: readonly FuzzProperty[] = [
   },
 ];
 
+/** The clauses property `id` stands for. */
+export function propertyClauses(id: PropertyId): readonly ClauseId[] {
+  return PROPERTIES.find((property) => property.id === id)!.clauses;
+}
+
 /**
  * The property a judged run breaks, or null when it holds: a violated invariant first;
  * then for a round trip any other failure; for a stream a failure, or a non-strict

@@ -6,7 +6,7 @@
  * their plainest, keeping each change under which the run still breaks the same rule.
  */
 import { buildStream } from '../../../spec/builder/build-stream.js';
-import type { EntryPart, StreamPart } from '../../../spec/builder/stream-parts.js';
+import { sourceBytes, withHeaderFields as withHeader, type EntryPart, type StreamPart } from '../../../spec/builder/stream-parts.js';
 import { S_IFDIR, S_IFMT } from '../../../spec/constants.js';
 import { streamPartsOf } from './arbitraries/stream-parts-of.js';
 
@@ -16,16 +16,11 @@ export type StillFails<R> = (stream: Uint8Array) => Promise<R | null>;
 type Simplification = (entry: EntryPart) => EntryPart | null;
 
 const headerOf = (entry: EntryPart): NonNullable<EntryPart['settings']['header']> => entry.settings.header ?? {};
-const withHeader = (entry: EntryPart, changes: NonNullable<EntryPart['settings']['header']>, payload = entry.payload): EntryPart => ({
-  ...entry,
-  payload,
-  settings: { ...entry.settings, header: { ...headerOf(entry), ...changes } },
-});
 const isDirectory = (entry: EntryPart): boolean => ((headerOf(entry).mode ?? 0) & S_IFMT) === S_IFDIR;
 
 /** Each turns one field of an entry to what a plain sender writes, or gives null when it already is. */
 const SIMPLIFICATIONS: readonly Simplification[] = [
-  (entry) => ((typeof entry.payload === 'string' ? entry.payload.length : entry.payload.length) > 0 && !isDirectory(entry) ? withHeader(entry, { filelen: 0n }, new Uint8Array(0)) : null),
+  (entry) => (sourceBytes(entry.payload).length > 0 && !isDirectory(entry) ? withHeader(entry, { filelen: 0n }, new Uint8Array(0)) : null),
   (entry) => {
     const mode = headerOf(entry).mode ?? 0;
     const plain = (mode & S_IFMT) | (isDirectory(entry) ? 0o755 : 0o644);

@@ -13,7 +13,7 @@ import type { CaseResult } from '../../verdicts/case-result.js';
 import type { FuzzInput } from './arbitraries/fuzz-input.js';
 import { materializeTree } from './arbitraries/materialize-tree.js';
 import type { SourceNode } from './arbitraries/source-tree.js';
-import { brokenProperty, PROPERTIES, type PropertyId } from './properties.js';
+import { brokenProperty, propertyClauses as clausesOf, type PropertyId } from './properties.js';
 
 /** How a campaign runs its inputs. */
 export interface EngineRunner {
@@ -36,8 +36,6 @@ export interface InputRun {
 
 /** A broken property counts only when the campaign checks it. */
 const checked = (property: PropertyId | null, runner: EngineRunner): PropertyId | null => (property !== null && runner.properties.has(property) ? property : null);
-
-const clausesOf = (id: PropertyId): readonly ClauseId[] => PROPERTIES.find((property) => property.id === id)!.clauses;
 
 /** The sender's arguments for the tree's top-level entries (`./` keeps a leading `-` from reading as an option). */
 function senderPaths(tree: readonly SourceNode[]): string[] {

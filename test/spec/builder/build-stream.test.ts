@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildStream, entryBytes } from '../../../spec/builder/build-stream.js';
-import { dir, endMarker, file, link, rawBytes, special } from '../../../spec/builder/stream-parts.js';
+import { dir, endMarker, file, link, rawBytes, sourceBytes, special, withHeaderFields } from '../../../spec/builder/stream-parts.js';
 import { toHex, utf8 } from '../../../spec/byte-string.js';
 import { decodeFileHeader } from '../../../spec/codec/file-header.js';
 import { S_IFCHR } from '../../../spec/constants.js';
@@ -38,5 +38,22 @@ describe('stream builder', () => {
     expect(header(bytes)).toMatchObject({ namelen: 0, mode: 7, filelen: 9n });
     expect(toHex(bytes.subarray(32))).toBe('7a7a01');
     expect(buildStream([file('a', 'hello')], { truncateAt: 36 })).toHaveLength(36);
+  });
+});
+
+describe('part helpers', () => {
+  it('sourceBytes gives text as UTF-8 and bytes as they are', () => {
+    expect(sourceBytes('é/x')).toEqual(utf8('é/x'));
+    const raw = Uint8Array.of(0xff, 0);
+    expect(sourceBytes(raw)).toBe(raw);
+  });
+
+  it('withHeaderFields overrides raw fields, keeps the others and can swap the payload', () => {
+    const entry = file('f', 'abc', { mode: 0o600, header: { mtime: 5 } });
+    const changed = withHeaderFields(entry, { filelen: 4n }, 'ab');
+    expect(changed).toEqual({ ...entry, payload: 'ab', settings: { ...entry.settings, header: { mtime: 5, filelen: 4n } } });
+    const header = decodeFileHeader(entryBytes(changed));
+    expect(header.ok && { filelen: header.value.filelen, mtime: header.value.mtime }).toEqual({ filelen: 4n, mtime: 5 });
+    expect(withHeaderFields(entry, { mode: 0o100644 }).payload).toBe('abc');
   });
 });

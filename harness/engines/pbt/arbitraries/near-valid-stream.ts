@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { buildStream } from '../../../../spec/builder/build-stream.js';
-import { dir, endMarker, rawBytes, type EntryPart, type StreamPart } from '../../../../spec/builder/stream-parts.js';
+import { dir, endMarker, rawBytes, sourceBytes as bytesOf, withHeaderFields as withHeader, type EntryPart, type StreamPart } from '../../../../spec/builder/stream-parts.js';
 import type { ClauseId } from '../../../../spec/clauses.js';
 import { MAX_FILE_LENGTH, MAX_NAME_LENGTH, MAX_NSEC, NAME_MAX, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, SET_ID_BITS } from '../../../../spec/constants.js';
 import { concatBytes, utf8 } from '../../../../spec/byte-string.js';
@@ -21,7 +21,6 @@ export interface NearValidMutation {
   readonly cutBytes?: number;
 }
 
-const bytesOf = (source: string | Uint8Array): Uint8Array => (typeof source === 'string' ? utf8(source) : source);
 const wireNameLength = (entry: EntryPart): number => bytesOf(entry.name).length + (entry.settings.nul === false ? 0 : 1);
 
 /** Replace the `at`-th entry (modulo the entry count) with `change(entry)`. */
@@ -35,7 +34,6 @@ function onEntry(change: (entry: EntryPart) => EntryPart | readonly StreamPart[]
   };
 }
 
-const withHeader = (entry: EntryPart, header: EntryPart['settings']['header']): EntryPart => ({ ...entry, settings: { ...entry.settings, header: { ...entry.settings.header, ...header } } });
 const renameLast = (entry: EntryPart, length: number): EntryPart => {
   const name = bytesOf(entry.name);
   const slash = name.lastIndexOf(0x2f);
@@ -57,7 +55,7 @@ function endInside(only: (entry: EntryPart) => boolean) {
     const entry = parts[index] as EntryPart;
     const payload = bytesOf(entry.payload);
     // The header still announces the whole payload; one byte of it never comes.
-    return [...parts.slice(0, index), withHeader({ ...entry, payload: payload.subarray(0, payload.length - 1) }, { filelen: BigInt(payload.length) })];
+    return [...parts.slice(0, index), withHeader(entry, { filelen: BigInt(payload.length) }, payload.subarray(0, payload.length - 1))];
   };
 }
 
