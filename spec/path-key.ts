@@ -12,7 +12,7 @@
 
 const BACKSLASH = 0x5c;
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }); // ignoreBOM keeps a leading U+FEFF: it is part of the name
 
 /**
  * Length of the well-formed UTF-8 sequence starting at `at` (Unicode Table 3-7), or 0

@@ -96,7 +96,7 @@ export function metadataProblems(value: unknown): string[] {
 
 /** A certify case made from a stored stream and its metadata. */
 export function corpusCase(meta: CorpusMetadata, stream: Uint8Array): ReceiverCase {
-  const lastName = meta.expectation.lastNameHex === null ? null : new TextDecoder().decode(fromHex(meta.expectation.lastNameHex) ?? new Uint8Array(0));
+  const lastName = meta.expectation.lastNameHex === null ? null : new TextDecoder('utf-8', { ignoreBOM: true }).decode(fromHex(meta.expectation.lastNameHex) ?? new Uint8Array(0));
   return {
     ...receiverCase(meta.category, {
       id: meta.id,

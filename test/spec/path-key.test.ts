@@ -5,7 +5,8 @@ import { utf8 } from '../../spec/byte-string.js';
 import { assertRoundTrip } from '../helpers/laws.js';
 
 describe('path keys', () => {
-  test.prop([fc.uint8Array({ maxLength: 32 })])('decode(encode(bytes)) is bytes', (bytes) => {
+  const bytesArb = fc.oneof(fc.uint8Array({ maxLength: 32 }), fc.uint8Array({ maxLength: 8 }).map((rest) => Uint8Array.from([0xef, 0xbb, 0xbf, ...rest])));
+  test.prop([bytesArb])('decode(encode(bytes)) is bytes', (bytes) => {
     assertRoundTrip(bytes, encodePathKey, (key) => decodePathKey(key)!);
   });
 
@@ -32,6 +33,13 @@ describe('path keys', () => {
     expect(encodePathKey(utf8('a\\xff'))).toBe('a\\\\xff');
     expect(encodePathKey(Uint8Array.from([0xed, 0xa0, 0x80]))).toBe('\\xed\\xa0\\x80'); // a surrogate is not UTF-8
     expect(encodePathKey(Uint8Array.from([0xce, 0xb2, 0xff]))).toBe('β\\xff');
+  });
+
+  it('keeps a leading byte order mark: it is part of the name (a fuzz campaign found it dropped)', () => {
+    const bom = Uint8Array.from([0xef, 0xbb, 0xbf, 0x78]);
+    expect(encodePathKey(bom)).toBe('\ufeffx');
+    expect(decodePathKey(encodePathKey(bom))).toEqual(bom);
+    expect(encodePathKey(Uint8Array.from([0xef, 0xbb, 0xbf, 0xff]))).toBe('\ufeff\\xff');
   });
 
   it('returns null for a malformed escape', () => {

@@ -39,7 +39,7 @@ type MutableNode =
   | { kind: 'dir'; name: string; mode: number; times: SourceTimes; repeat: boolean; children: MutableNode[] }
   | { kind: 'link'; name: string; climb: number; rest: string[] };
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }); // ignoreBOM keeps a leading U+FEFF: it is part of the name
 
 /** The source tree a sender-shaped stream describes; throws {@link NotATreeStream} otherwise. */
 export function treeOfStream(stream: Uint8Array): SourceNode[] {
