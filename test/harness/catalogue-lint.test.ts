@@ -63,7 +63,7 @@ describe('the catalogue and the corpus', () => {
       });
       expect(prediction.result.errorCode, testCase.id).toBe(testCase.pinned.errorCode);
       if (testCase.pinned.lastName !== undefined) {
-        const lastName = prediction.result.lastName === null ? null : new TextDecoder().decode(prediction.result.lastName);
+        const lastName = prediction.result.lastName === null ? null : new TextDecoder('utf-8', { ignoreBOM: true }).decode(prediction.result.lastName);
         expect(lastName, testCase.id).toBe(testCase.pinned.lastName);
       }
     }
