@@ -1,0 +1,594 @@
+/*
+ * qfc-init: the init every contained program runs under.
+ *
+ * qfc judges programs that may be hostile, and killing "the program" is not enough: it can
+ * fork, start a daemon in a new session, or eat memory in a child it never waits for. So the
+ * program runs as the child of this init, which is PID 1 of a PID namespace (bubblewrap's
+ * --as-pid-1, or one it unshares itself with --pidns): every orphan reparents to it, no
+ * process can leave the namespace, and one kill(-1) from PID 1 ends them all. Where no
+ * namespace can be had it falls back to a child subreaper tracking descendants in /proc,
+ * which is weaker: a program of the same uid can then signal (even kill) the init.
+ *
+ *   qfc-init [--report-fd N] [--in PATH] [--out PATH] [--fsize BYTES] [--memory BYTES]
+ *            [--nproc N] [--nofile N] [--max-processes N] [--grace-ms MS] [--pidns] -- PROGRAM [ARGS...]
+ *
+ * On the report descriptor, one JSON object per line:
+ *   {"ready":true,"mode":"pidns"|"userns+pidns"|"subreaper"}       before the program starts
+ *   {"status":..,"signal":..,"execError":..,"peakRssKiB":..,"memoryExceeded":..,
+ *    "leftover":[{"pid":..,"comm":..,"cmdline":..}],"leftoverCount":..}    once, at the end
+ * Exit status: the program's, 128+N if signal N killed it, 127 if it could not be started,
+ * 126 if --in/--out could not be opened, 125 on a usage error or a lost program.
+ *
+ * It reads nothing but /proc: whatever the program writes to the filesystem is hostile.
+ *
+ * One file, longer than the house likes, because qfc builds it with a single cc call at
+ * first use (harness/sandbox/init-program.ts): no build system, no headers of its own.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef NS_GET_PARENT
+#define NS_GET_PARENT _IO(0xb7, 0x2) /* <linux/nsfs.h>, absent from older headers */
+#endif
+
+enum { EXIT_USAGE = 125, EXIT_NO_FIFO = 126, EXIT_NOT_STARTED = 127 };
+enum { POLL_MS = 10, KILL_DEADLINE_MS = 2000, LISTED = 20, TEXT_MAX = 200 };
+/* RLIMIT_DATA above the memory cap: a per-process backstop between two polls. Not
+   RLIMIT_AS, which counts reservations: node cannot even start under 2 GiB of it. */
+#define DATA_SLACK ((rlim_t)64 << 20)
+
+static struct {
+  int report_fd;
+  const char *in, *out;
+  rlim_t fsize, memory, nproc, nofile, max_processes; /* RLIM_INFINITY: not given */
+  long long grace_ms;
+  int pidns;
+  char **argv;
+} opt = { -1, NULL, NULL, RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY, 100, 0, NULL };
+
+static const char *mode = "subreaper";
+static int in_pidns, proc_is_ours;   /* PID 1 of a namespace; /proc shows only that namespace */
+static dev_t ns_dev;
+static ino_t ns_ino, outer_ns_ino;   /* ours, and the one --pidns left (never ours) */
+static long self_in_proc;            /* our pid as /proc names it */
+static sigset_t handled;             /* SIGCHLD and the stop signals, taken by sigtimedwait */
+static int stop_requested, has_children = 1;
+
+static pid_t program = -1;
+static int program_status, program_reaped;
+static struct rusage program_usage;
+static char exec_error[TEXT_MAX + 64];
+static unsigned long long peak_kib;
+static int memory_exceeded;
+/* Root is not held by RLIMIT_NPROC: the process count is capped by sampling, like memory. */
+static int processes_exceeded;
+static long page_kib;
+
+/* One supervised process as the latest scan saw it. */
+struct task { long pid, ppid; char state; };
+static struct task *tasks;
+static size_t ntasks, tasks_cap;
+
+struct leftover { long pid; char comm[TEXT_MAX + 1], cmdline[TEXT_MAX + 1]; size_t comm_len, cmdline_len; };
+static struct leftover leftovers[LISTED];
+static unsigned long leftover_count;
+
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- the report ---- */
+
+/* Worst case: 20 leftovers of two 200-byte fields escaped six bytes a byte, about 49 KiB. */
+static char line[1 << 16];
+static size_t line_len;
+
+static void put(const char *fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  int n = vsnprintf(line + line_len, sizeof line - line_len, fmt, args);
+  va_end(args);
+  if (n > 0) line_len += (size_t)n < sizeof line - line_len ? (size_t)n : sizeof line - line_len - 1;
+}
+
+/* Names come from the program: every byte JSON or a terminal could misread becomes \u00XX
+   (bytes >= 0x80 too, so the line stays ASCII and the bytes come back as Latin-1). */
+static void put_string(const char *s, size_t n) {
+  put("\"");
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) put("\\u%04x", c);
+    else put("%c", c);
+  }
+  put("\"");
+}
+
+static void send_line(void) {
+  put("\n");
+  for (size_t done = 0; opt.report_fd >= 0 && done < line_len;) {
+    ssize_t n = write(opt.report_fd, line + done, line_len - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break; /* qfc stopped listening: the cleanup still matters */
+    done += (size_t)n;
+  }
+  line_len = 0;
+}
+
+static const char *signal_name(int sig) {
+#define NAMED(sig) { sig, #sig }
+  static const struct { int sig; const char *name; } names[] = {
+    NAMED(SIGHUP), NAMED(SIGINT), NAMED(SIGQUIT), NAMED(SIGILL), NAMED(SIGTRAP), NAMED(SIGABRT), NAMED(SIGBUS), NAMED(SIGFPE),
+    NAMED(SIGKILL), NAMED(SIGUSR1), NAMED(SIGSEGV), NAMED(SIGUSR2), NAMED(SIGPIPE), NAMED(SIGALRM), NAMED(SIGTERM), NAMED(SIGSTKFLT),
+    NAMED(SIGCHLD), NAMED(SIGCONT), NAMED(SIGSTOP), NAMED(SIGTSTP), NAMED(SIGTTIN), NAMED(SIGTTOU), NAMED(SIGURG), NAMED(SIGXCPU),
+    NAMED(SIGXFSZ), NAMED(SIGVTALRM), NAMED(SIGPROF), NAMED(SIGWINCH), NAMED(SIGIO), NAMED(SIGPWR), NAMED(SIGSYS),
+  };
+#undef NAMED
+  static char other[16];
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (names[i].sig == sig) return names[i].name;
+  snprintf(other, sizeof other, "SIG%d", sig);
+  return other;
+}
+
+static void send_final(void) {
+  struct rusage children;
+  getrusage(RUSAGE_CHILDREN, &children);
+  unsigned long long peak = peak_kib;
+  if ((unsigned long long)children.ru_maxrss > peak) peak = (unsigned long long)children.ru_maxrss;
+  if ((unsigned long long)program_usage.ru_maxrss > peak) peak = (unsigned long long)program_usage.ru_maxrss;
+  int exited = program_reaped && WIFEXITED(program_status) && !exec_error[0];
+  int killed = program_reaped && WIFSIGNALED(program_status);
+  if (exited) put("{\"status\":%d,\"signal\":null,", WEXITSTATUS(program_status));
+  else if (killed) put("{\"status\":null,\"signal\":\"%s\",", signal_name(WTERMSIG(program_status)));
+  else put("{\"status\":null,\"signal\":null,");
+  put("\"execError\":");
+  if (exec_error[0]) put_string(exec_error, strlen(exec_error));
+  else put("null");
+  put(",\"peakRssKiB\":%llu,\"memoryExceeded\":%s,\"processesExceeded\":%s,\"leftover\":[", peak, memory_exceeded ? "true" : "false", processes_exceeded ? "true" : "false");
+  for (unsigned long i = 0; i < leftover_count && i < LISTED; i++) {
+    put("%s{\"pid\":%ld,\"comm\":", i ? "," : "", leftovers[i].pid);
+    put_string(leftovers[i].comm, leftovers[i].comm_len);
+    put(",\"cmdline\":");
+    put_string(leftovers[i].cmdline, leftovers[i].cmdline_len);
+    put("}");
+  }
+  put("],\"leftoverCount\":%lu}", leftover_count);
+  send_line();
+}
+
+static int exit_code(void) {
+  if (exec_error[0]) return EXIT_NOT_STARTED;
+  if (!program_reaped) return EXIT_USAGE;
+  return WIFSIGNALED(program_status) ? 128 + WTERMSIG(program_status) : WEXITSTATUS(program_status);
+}
+
+/* Gives up before the program could start: the final line says why. */
+static void fail(int code, const char *fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  vsnprintf(exec_error, sizeof exec_error, fmt, args);
+  va_end(args);
+  send_final();
+  exit(code);
+}
+
+/* ---- what /proc says ---- */
+
+/* A small /proc file, whole or its first size-1 bytes; its length, or -1 if it is gone. */
+static ssize_t read_proc(long pid, const char *file, char *buf, size_t size) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%ld/%s", pid, file);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = read(fd, buf, size - 1);
+  close(fd);
+  if (n >= 0) buf[n] = 0;
+  return n;
+}
+
+/* Host /proc (--pidns) lists every process of the machine: keep those of our namespace
+   and of any namespace nested in it, which the program may have made to hide in. */
+static int in_our_namespace(long pid) {
+  char path[64];
+  struct stat st;
+  snprintf(path, sizeof path, "/proc/%ld/ns/pid", pid);
+  if (stat(path, &st) != 0 || st.st_ino == outer_ns_ino) return 0;
+  if (st.st_dev == ns_dev && st.st_ino == ns_ino) return 1;
+  /* The kernel names a namespace's parent only when that parent lies within ours. */
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  int parent = ioctl(fd, NS_GET_PARENT);
+  close(fd);
+  if (parent < 0) return 0;
+  close(parent);
+  return 1;
+}
+
+static int by_pid(const void *a, const void *b) {
+  long x = ((const struct task *)a)->pid, y = ((const struct task *)b)->pid;
+  return (x > y) - (x < y);
+}
+
+/* Subreaper mode: a process is ours when its ppid chain reaches us (orphans reparent to us). */
+static int descends_from_us(long pid) {
+  for (int depth = 0; depth < 4096; depth++) {
+    struct task key = { pid, 0, 0 };
+    struct task *t = bsearch(&key, tasks, ntasks, sizeof *tasks, by_pid);
+    if (t == NULL) return 0;
+    if (t->ppid == self_in_proc) return 1;
+    pid = t->ppid;
+  }
+  return 0;
+}
+
+/* Fills tasks[] with every process we supervise, ourselves excluded. */
+static void scan(void) {
+  ntasks = 0;
+  DIR *dir = opendir("/proc");
+  if (dir == NULL) return;
+  for (struct dirent *entry; (entry = readdir(dir)) != NULL;) {
+    char *end, stat[512];
+    long pid = strtol(entry->d_name, &end, 10);
+    if (*end || pid <= 0 || pid == self_in_proc) continue;
+    if (in_pidns && !proc_is_ours && !in_our_namespace(pid)) continue;
+    /* "pid (comm) S ppid ...": comm may hold ") ", so parse after the last ')'. */
+    if (read_proc(pid, "stat", stat, sizeof stat) <= 0) continue;
+    char *close_paren = strrchr(stat, ')'), state;
+    long ppid;
+    if (close_paren == NULL || sscanf(close_paren + 1, " %c %ld", &state, &ppid) != 2) continue;
+    if (ntasks == tasks_cap) {
+      size_t cap = tasks_cap ? tasks_cap * 2 : 256;
+      struct task *grown = realloc(tasks, cap * sizeof *tasks);
+      if (grown == NULL) break;
+      tasks = grown, tasks_cap = cap;
+    }
+    tasks[ntasks++] = (struct task){ pid, ppid, state };
+  }
+  closedir(dir);
+  if (in_pidns) return;
+  qsort(tasks, ntasks, sizeof *tasks, by_pid);
+  char *mine = calloc(ntasks ? ntasks : 1, 1);
+  if (mine == NULL) return;
+  for (size_t i = 0; i < ntasks; i++) mine[i] = (char)descends_from_us(tasks[i].pid);
+  size_t kept = 0;
+  for (size_t i = 0; i < ntasks; i++)
+    if (mine[i]) tasks[kept++] = tasks[i];
+  ntasks = kept;
+  free(mine);
+}
+
+static void kill_all(void) {
+  if (in_pidns) {
+    kill(-1, SIGKILL); /* from PID 1: every other process of the namespace, nested ones too */
+    return;
+  }
+  /* A fork flood races this: callers repeat until no child is left. */
+  scan();
+  for (size_t i = 0; i < ntasks; i++) kill((pid_t)tasks[i].pid, SIGKILL);
+}
+
+/* Scans, adds up resident memory and enforces the cap; returns how many are alive. */
+static size_t observe(void) {
+  unsigned long long kib = 0;
+  size_t alive = 0;
+  scan();
+  for (size_t i = 0; i < ntasks; i++) {
+    char statm[128];
+    unsigned long size, resident;
+    if (tasks[i].state == 'Z') continue;
+    alive++;
+    if (read_proc(tasks[i].pid, "statm", statm, sizeof statm) > 0 && sscanf(statm, "%lu %lu", &size, &resident) == 2)
+      kib += (unsigned long long)resident * (unsigned long long)page_kib;
+  }
+  if (kib > peak_kib) peak_kib = kib;
+  if (opt.memory != RLIM_INFINITY && kib * 1024 > opt.memory && !memory_exceeded) {
+    memory_exceeded = 1;
+    kill_all();
+  }
+  if (opt.max_processes != RLIM_INFINITY && alive > opt.max_processes && !processes_exceeded) {
+    processes_exceeded = 1;
+    kill_all();
+  }
+  return alive;
+}
+
+/* A name for the report: NULs shown as spaces, cut to TEXT_MAX bytes; -1 once the process is gone. */
+static ssize_t read_text(long pid, const char *file, char *out) {
+  char buf[TEXT_MAX + 2];
+  ssize_t n = read_proc(pid, file, buf, sizeof buf);
+  if (n <= 0) return n;
+  if (buf[n - 1] == '\n' || buf[n - 1] == 0) n--; /* comm's newline, cmdline's last NUL */
+  if (n > TEXT_MAX) n = TEXT_MAX;
+  for (ssize_t i = 0; i < n; i++) out[i] = buf[i] ? buf[i] : ' ';
+  return n;
+}
+
+static void record_leftovers(void) {
+  for (size_t i = 0; i < ntasks; i++) {
+    char comm[TEXT_MAX + 1];
+    ssize_t comm_len = tasks[i].state == 'Z' ? -1 : read_text(tasks[i].pid, "comm", comm);
+    if (comm_len < 0) continue; /* a zombie, or gone since the scan (a fork flood churns) */
+    if (leftover_count++ >= LISTED) continue;
+    struct leftover *l = &leftovers[leftover_count - 1];
+    ssize_t cmdline_len = read_text(tasks[i].pid, "cmdline", l->cmdline);
+    memcpy(l->comm, comm, (size_t)comm_len);
+    l->pid = tasks[i].pid, l->comm_len = (size_t)comm_len, l->cmdline_len = cmdline_len > 0 ? (size_t)cmdline_len : 0;
+  }
+}
+
+/* ---- children and signals ---- */
+
+static void reap(void) {
+  for (;;) {
+    int status;
+    struct rusage usage;
+    pid_t pid = wait4(-1, &status, WNOHANG, &usage);
+    if (pid == program) program_status = status, program_usage = usage, program_reaped = 1;
+    if (pid > 0) continue;
+    if (pid < 0 && errno == ECHILD) has_children = 0;
+    if (pid < 0 && errno == EINTR) continue;
+    return;
+  }
+}
+
+/* Sleeps up to ms, woken early by a child's end or a stop signal. In a namespace, a stop
+   signal counts only from outside (si_pid 0 there): the program must not end its watch. */
+static void wait_for_event(long long ms) {
+  struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000 };
+  siginfo_t info;
+  int sig = sigtimedwait(&handled, &info, &ts);
+  if (sig > 0 && sig != SIGCHLD && !(in_pidns && info.si_pid != 0)) stop_requested = 1;
+}
+
+/* ---- starting the program ---- */
+
+static int set_limit(int resource, rlim_t value) {
+  struct rlimit now;
+  if (value == RLIM_INFINITY || getrlimit(resource, &now) != 0) return 0;
+  if (value > now.rlim_max) value = now.rlim_max; /* cannot raise it, and lower is stricter */
+  struct rlimit cap = { value, value };
+  return setrlimit(resource, &cap);
+}
+
+/* In the forked child; reports a failure on the close-on-exec pipe, as "stage: reason". */
+static void become_program(int failure_fd) {
+  int stage = 0; /* indexes start_program()'s stage names */
+  struct sigaction dfl = { .sa_handler = SIG_DFL };
+  for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &dfl, NULL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  rlim_t data = opt.memory == RLIM_INFINITY || opt.memory > RLIM_INFINITY - 2 * DATA_SLACK ? RLIM_INFINITY : opt.memory + DATA_SLACK;
+  if (setsid() < 0) goto failed;
+  stage = 1;
+  if (set_limit(RLIMIT_CORE, 0) || set_limit(RLIMIT_FSIZE, opt.fsize) || set_limit(RLIMIT_DATA, data) ||
+      set_limit(RLIMIT_NOFILE, opt.nofile) || (getuid() != 0 && set_limit(RLIMIT_NPROC, opt.nproc)))
+    goto failed;
+  stage = 2;
+  execvp(opt.argv[0], opt.argv);
+failed:;
+  int failure[2] = { stage, errno };
+  (void)!write(failure_fd, failure, sizeof failure);
+  _exit(EXIT_NOT_STARTED);
+}
+
+static void start_program(void) {
+  static const char *const stages[] = { "setsid: ", "setrlimit: ", "" };
+  int pipe_fds[2], failure[2];
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) fail(EXIT_NOT_STARTED, "pipe: %s", strerror(errno));
+  program = fork();
+  if (program == 0) become_program(pipe_fds[1]);
+  close(pipe_fds[1]);
+  if (program < 0) {
+    snprintf(exec_error, sizeof exec_error, "fork: %s", strerror(errno));
+    close(pipe_fds[0]);
+    return;
+  }
+  ssize_t n;
+  while ((n = read(pipe_fds[0], failure, sizeof failure)) < 0 && errno == EINTR) {}
+  close(pipe_fds[0]);
+  if (n == (ssize_t)sizeof failure && failure[0] >= 0 && failure[0] <= 2)
+    snprintf(exec_error, sizeof exec_error, "%s%s", stages[failure[0]], strerror(failure[1]));
+}
+
+/* Hold no end of the program's stdin or stdout: its closing them must be seen at once. */
+static void drop_stdio(void) {
+  int null = open("/dev/null", O_RDWR);
+  for (int fd = 0; fd <= 1; fd++) {
+    if (null >= 0) dup2(null, fd);
+    else close(fd);
+  }
+  if (null > 1) close(null);
+}
+
+/* ---- getting a namespace ---- */
+
+static int write_file(const char *path, const char *text) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = write(fd, text, strlen(text));
+  close(fd);
+  return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* Unprivileged: a user namespace mapping only our own ids to themselves, so the program
+   keeps its identity and, after exec as a non-zero uid, no capability at all. */
+static int enter_user_namespace(void) {
+  char map[64];
+  unsigned uid = (unsigned)geteuid(), gid = (unsigned)getegid();
+  if (unshare(CLONE_NEWUSER | CLONE_NEWPID) != 0) return -1;
+  snprintf(map, sizeof map, "%u %u 1\n", uid, uid);
+  if (write_file("/proc/self/uid_map", map) != 0) fail(EXIT_NOT_STARTED, "uid_map: %s", strerror(errno));
+  /* An unprivileged gid_map is only accepted once setgroups(2) is given up. */
+  if (write_file("/proc/self/setgroups", "deny") != 0) fail(EXIT_NOT_STARTED, "setgroups: %s", strerror(errno));
+  snprintf(map, sizeof map, "%u %u 1\n", gid, gid);
+  if (write_file("/proc/self/gid_map", map) != 0) fail(EXIT_NOT_STARTED, "gid_map: %s", strerror(errno));
+  return 0;
+}
+
+/* The process qfc started stays outside, only to pass the init's end on (and qfc's stop
+   signals in): qfc still sees one process whose exit status is the program's. */
+static void wait_for_init(pid_t init) {
+  if (opt.report_fd >= 0) close(opt.report_fd);
+  drop_stdio();
+  for (;;) {
+    siginfo_t info;
+    int sig = sigwaitinfo(&handled, &info), status;
+    if (sig == SIGCHLD && waitpid(init, &status, WNOHANG) == init)
+      exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
+    if (sig > 0 && sig != SIGCHLD) kill(init, sig);
+  }
+}
+
+static void acquire_namespace(void) {
+  struct stat st;
+  if (getpid() == 1) { /* bwrap --as-pid-1, or any container's init */
+    mode = "pidns", in_pidns = 1;
+    return;
+  }
+  if (opt.pidns) {
+    /* Die with qfc, as bwrap's --die-with-parent would (checked after, in case it already did). */
+    pid_t parent = getppid();
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(EXIT_USAGE);
+    if (stat("/proc/self/ns/pid", &st) == 0) outer_ns_ino = st.st_ino;
+    if (unshare(CLONE_NEWPID) == 0) mode = "pidns", in_pidns = 1;
+    else if (enter_user_namespace() == 0) mode = "userns+pidns", in_pidns = 1;
+  }
+  if (!in_pidns) {
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    return;
+  }
+  prctl(PR_SET_DUMPABLE, 0); /* the outer one too: see main() */
+  pid_t init = fork();
+  if (init < 0) fail(EXIT_NOT_STARTED, "fork: %s", strerror(errno));
+  if (init > 0) wait_for_init(init);
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* ---- main ---- */
+
+static void usage(const char *why) {
+  fprintf(stderr, "qfc-init: %s\nusage: qfc-init [--report-fd N] [--in PATH] [--out PATH] [--fsize BYTES] "
+          "[--memory BYTES] [--nproc N] [--nofile N] [--max-processes N] [--grace-ms MS] [--pidns] -- PROGRAM [ARGS...]\n", why);
+  exit(EXIT_USAGE);
+}
+
+static unsigned long long number(const char *option, const char *text) {
+  char *end;
+  errno = 0;
+  unsigned long long value = strtoull(text, &end, 10);
+  if (*text < '0' || *text > '9' || *end || errno) { /* strtoull would take "-1" */
+    fprintf(stderr, "qfc-init: %s needs a decimal number\n", option);
+    exit(EXIT_USAGE);
+  }
+  return value;
+}
+
+static void parse_options(int argc, char **argv) {
+  int i = 1;
+  for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+    const char *name = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(name, "--") == 0) { i++; break; }
+    if (strcmp(name, "--pidns") == 0) { opt.pidns = 1; continue; }
+    if (value == NULL) usage("an option lacks its value");
+    i++;
+    if (strcmp(name, "--report-fd") == 0) opt.report_fd = (int)number(name, value);
+    else if (strcmp(name, "--in") == 0) opt.in = value;
+    else if (strcmp(name, "--out") == 0) opt.out = value;
+    else if (strcmp(name, "--fsize") == 0) opt.fsize = number(name, value);
+    else if (strcmp(name, "--memory") == 0) opt.memory = number(name, value);
+    else if (strcmp(name, "--nproc") == 0) opt.nproc = number(name, value);
+    else if (strcmp(name, "--nofile") == 0) opt.nofile = number(name, value);
+    else if (strcmp(name, "--max-processes") == 0) opt.max_processes = number(name, value);
+    else if (strcmp(name, "--grace-ms") == 0) opt.grace_ms = (long long)number(name, value);
+    else usage("unknown option");
+  }
+  if (i >= argc) usage("no program given");
+  opt.argv = argv + i;
+  if (opt.report_fd >= 0 && (opt.report_fd <= 2 || fcntl(opt.report_fd, F_SETFD, FD_CLOEXEC) != 0))
+    usage("--report-fd must be an open descriptor above 2");
+}
+
+static void open_as(const char *option, const char *path, int flags, int fd) {
+  int opened = open(path, flags);
+  if (opened < 0) fail(EXIT_NO_FIFO, "cannot open %s %.200s: %s", option, path, strerror(errno));
+  if (opened != fd) {
+    dup2(opened, fd);
+    close(opened);
+  }
+}
+
+int main(int argc, char **argv) {
+  parse_options(argc, argv);
+  /* Before blocking the stop signals: qfc can still end an init stuck opening a FIFO. */
+  if (opt.in) open_as("--in", opt.in, O_RDONLY, 0);
+  if (opt.out) open_as("--out", opt.out, O_WRONLY, 1);
+  sigemptyset(&handled);
+  sigaddset(&handled, SIGCHLD), sigaddset(&handled, SIGTERM), sigaddset(&handled, SIGINT), sigaddset(&handled, SIGHUP);
+  sigprocmask(SIG_BLOCK, &handled, NULL);
+  signal(SIGPIPE, SIG_IGN); /* a vanished report reader must not stop the cleanup */
+  acquire_namespace();
+  /* After any uid_map write, which a non-dumpable process may not do. Now a program of our
+     uid can neither ptrace us nor open /proc/<us>/fd/ (the report descriptor). */
+  prctl(PR_SET_DUMPABLE, 0);
+
+  char self[32] = "";
+  ssize_t n = readlink("/proc/self", self, sizeof self - 1);
+  self_in_proc = n > 0 ? strtol(self, NULL, 10) : 0;
+  proc_is_ours = in_pidns && self_in_proc == 1;
+  struct stat st;
+  if (self_in_proc <= 0 || stat("/proc/self/ns/pid", &st) != 0) fail(EXIT_NOT_STARTED, "no usable /proc");
+  ns_dev = st.st_dev, ns_ino = st.st_ino;
+  page_kib = sysconf(_SC_PAGESIZE) / 1024;
+
+  put("{\"ready\":true,\"mode\":\"%s\"}", mode);
+  send_line();
+  start_program();
+  drop_stdio();
+
+  /* The program's life: poll memory every POLL_MS, woken early by any child's end. */
+  for (long long next = now_ms(); !exec_error[0] && !program_reaped && !stop_requested;) {
+    long long now = now_ms();
+    if (now >= next) observe(), next = now + POLL_MS;
+    reap();
+    if (!program_reaped) wait_for_event(next - now > 0 ? next - now : POLL_MS);
+  }
+  /* The grace: what outlives it is a leftover. */
+  for (long long deadline = now_ms() + opt.grace_ms; !stop_requested;) {
+    reap();
+    if (!has_children || observe() == 0) break;
+    long long left = deadline - now_ms();
+    if (left <= 0) {
+      record_leftovers();
+      break;
+    }
+    wait_for_event(left < POLL_MS ? left : POLL_MS);
+  }
+  /* The end: kill until no child is left (every orphan comes to us). Past the deadline
+     (a process stuck in the kernel) PID 1 still takes its namespace down as it exits. */
+  long long deadline = now_ms() + KILL_DEADLINE_MS;
+  for (reap(); has_children && now_ms() < deadline; reap()) {
+    kill_all();
+    wait_for_event(POLL_MS);
+  }
+  send_final();
+  return exit_code();
+}
