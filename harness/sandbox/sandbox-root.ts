@@ -11,8 +11,17 @@
  * Catalogue cases address these by absolute path (escape probes); the snapshot of the
  * whole root before and after a run shows any change outside `target/`.
  */
-import { chmodSync, chownSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+// The tools are looked up on the absolute entries of PATH: find -execdir refuses relative ones.
+const TOOL_PATH = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/bin', '/sbin', '/bin'].filter((entry) => entry.startsWith('/')).join(':');
+// A tree of millions of entries takes a while to remove; past this it is left as it is.
+const TOOL_TIMEOUT_MS = 60_000;
+// rm writes a line per entry it cannot remove; past this much it is killed, and says so.
+const TOOL_STDERR_CAP = 4 << 20;
+const NOTE_LENGTH = 300;
 
 /** Absolute paths of one sandbox. */
 export interface SandboxPaths {
@@ -40,26 +49,82 @@ export function createSandbox(base: string, label: string, owner?: { uid: number
   return paths;
 }
 
-/** Give everything below `path` (included) to `owner`, so a program run as that user can use it. */
-export function chownTree(path: string, owner: { uid: number; gid: number }): void {
-  lchownSync(path, owner.uid, owner.gid);
-  if (!lstatSync(path).isDirectory()) return;
-  for (const child of readdirSync(path)) chownTree(`${path}/${child}`, owner);
+/**
+ * Give everything below `path` (included) to `owner`, so a program run as that user can use
+ * it; null when done, or a one-line note of what failed. GNU chown walks with descriptors,
+ * so depth is no limit, and with -h and -R it changes links themselves and never follows them.
+ */
+export function chownTree(path: string, owner: { uid: number; gid: number }): string | null {
+  // A leading `+` makes chown read the ids as numbers even where a user is named `1000`.
+  return runTool('chown', ['-R', '-h', '--', `+${owner.uid}:+${owner.gid}`, resolve(path)]);
 }
 
-/** Make every directory below `path` removable again, reading names as raw bytes. */
-function unlock(path: Buffer): void {
-  if (!lstatSync(path).isDirectory()) return;
-  chmodSync(path, 0o700);
-  for (const child of readdirSync(path, { encoding: 'buffer' })) unlock(Buffer.concat([path, Buffer.from('/'), child]));
+/** A one-line account of a tool's failure, or null when it succeeded. */
+function runTool(command: string, args: readonly string[]): string | null {
+  const result = spawnSync(command, args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: TOOL_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
+    maxBuffer: TOOL_STDERR_CAP,
+    env: { PATH: TOOL_PATH, LC_ALL: 'C' },
+  });
+  if (result.error !== undefined) return `${command}: ${result.error.message}`;
+  if (result.status === 0) return null;
+  const firstLine = (result.stderr?.toString('utf8') ?? '').split('\n', 1)[0]!;
+  return firstLine === '' ? `${command} exited with status ${result.status ?? result.signal}` : oneLine(firstLine);
 }
 
-/** Remove a sandbox root, whatever modes the program left inside it. */
-export function removeSandbox(paths: SandboxPaths): void {
+/** Notes end up on one report line: a name may hold newlines, a deep path runs to kilobytes. */
+function oneLine(text: string): string {
+  const flat = text.replace(/[\r\n]+/g, ' ');
+  return flat.length > NOTE_LENGTH ? `${flat.slice(0, NOTE_LENGTH)}…` : flat;
+}
+
+function isGone(path: string): boolean {
   try {
-    unlock(Buffer.from(paths.root));
-  } catch {
-    // removal below reports nothing either: a leftover root is only disk space
+    lstatSync(path);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
   }
-  rmSync(paths.root, { recursive: true, force: true });
+}
+
+/**
+ * Remove a tree whatever a program left in it; null when it is gone, or a one-line note
+ * of what stayed. Never throws: a leftover tree costs disk space, not the run.
+ *
+ * rmSync handles the ordinary tree. What defeats it (paths deeper than PATH_MAX, names
+ * that are not UTF-8, directories without write or search permission, immutable and
+ * append-only flags) is left to the GNU tools, which walk with descriptors and never
+ * follow links: chattr (root only: only root can set those flags, and only root may
+ * clear them), chmod, then rm, which also stays off other filesystems (a mount point
+ * inside the tree is not ours to empty).
+ */
+export function removeTree(path: string): string | null {
+  const absolute = resolve(path); // no argument to the tools below can then pass for an option
+  try {
+    rmSync(absolute, { recursive: true, force: true });
+  } catch {
+    // what stays is handled below
+  }
+  if (isGone(absolute)) return null;
+  const asRoot = process.getuid?.() === 0;
+  // chattr builds full paths and fails past PATH_MAX; its exit status also counts the
+  // links and FIFOs it declines to touch, so only what stays at the end is reported.
+  if (asRoot) runTool('chattr', ['-R', '-f', '-i', '-a', '--', absolute]);
+  runTool('chmod', ['-R', '-f', 'u+rwx', '--', absolute]);
+  let note = runTool('rm', ['-rf', '--one-file-system', '--', absolute]);
+  if (isGone(absolute)) return null;
+  if (asRoot) {
+    // Flags chattr could not reach: find runs it from inside each directory on `./name`.
+    runTool('find', [absolute, '-xdev', '(', '-type', 'f', '-o', '-type', 'd', ')', '-execdir', 'chattr', '-f', '-i', '-a', '--', '{}', '+']);
+    note = runTool('rm', ['-rf', '--one-file-system', '--', absolute]);
+    if (isGone(absolute)) return null;
+  }
+  return oneLine(`${absolute} was not fully removed: ${note ?? 'it is still there'}`);
+}
+
+/** Remove a sandbox root (see {@link removeTree}); null when it is gone, or a note of what stayed. */
+export function removeSandbox(paths: SandboxPaths): string | null {
+  return removeTree(paths.root);
 }
