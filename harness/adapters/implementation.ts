@@ -34,6 +34,10 @@ export interface Implementation {
   readonly sender: SenderProgram | null;
   readonly openInVm: EditorPrograms | null;
   readonly timeLimitMs: number;
+  /** Memory cap of each program run, MiB (INTERPRETING.md §2 Limits). */
+  readonly memoryLimitMiB: number;
+  /** Host paths the programs need beyond what qfc shows them (`--bind-ro`, manifest `bindRo`). */
+  readonly bindRo: readonly string[];
 }
 
 /** Upstream-style flags, used for `--receiver CMD` and by the reference receiver. */
@@ -44,3 +48,4 @@ export const UPSTREAM_PROFILE_ARGS: Readonly<Record<Profile, readonly string[]>>
 };
 
 export const DEFAULT_TIME_LIMIT_MS = 10_000;
+export const DEFAULT_MEMORY_LIMIT_MIB = 512;

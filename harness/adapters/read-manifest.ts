@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DEFAULT_TIME_LIMIT_MS, PROFILES, type Implementation, type Profile } from './implementation.js';
+import { ACCEPTED_CONTRACTS, CONTRACT_VERSION } from './contract-version.js';
+import { DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIME_LIMIT_MS, PROFILES, type Implementation, type Profile } from './implementation.js';
 
 /** A manifest that cannot be used; the message is one line for the user. */
 export class ManifestError extends Error {
@@ -44,11 +45,14 @@ export function parseManifest(text: string, base: string): Implementation {
     throw new ManifestError(`not JSON: ${(error as Error).message}`);
   }
   const manifest = object(json, 'the manifest');
-  only(manifest, 'the manifest', ['$schema', 'contract', 'name', 'timeLimitMs', 'receiver', 'sender', 'openInVm']);
-  if (manifest.contract !== 1) throw new ManifestError('contract must be 1 (this qfc implements INTERPRETING.md version 1)');
+  only(manifest, 'the manifest', ['$schema', 'contract', 'name', 'timeLimitMs', 'memoryLimitMiB', 'bindRo', 'receiver', 'sender', 'openInVm']);
+  if (typeof manifest.contract !== 'number' || !ACCEPTED_CONTRACTS.includes(manifest.contract)) throw new ManifestError(`contract must be one of ${ACCEPTED_CONTRACTS.join(', ')} (this qfc implements INTERPRETING.md version ${CONTRACT_VERSION})`);
   if (typeof manifest.name !== 'string' || manifest.name === '') throw new ManifestError('name must be a non-empty string');
   const timeLimitMs = manifest.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
   if (typeof timeLimitMs !== 'number' || !Number.isInteger(timeLimitMs) || timeLimitMs < 100) throw new ManifestError('timeLimitMs must be an integer of at least 100');
+  const memoryLimitMiB = manifest.memoryLimitMiB ?? DEFAULT_MEMORY_LIMIT_MIB;
+  if (typeof memoryLimitMiB !== 'number' || !Number.isInteger(memoryLimitMiB) || memoryLimitMiB < 16 || memoryLimitMiB > 65536) throw new ManifestError('memoryLimitMiB must be an integer from 16 to 65536');
+  const bindRo = manifest.bindRo === undefined ? [] : strings(manifest.bindRo, 'bindRo', false).map((path) => resolve(base, path));
 
   let receiver: Implementation['receiver'] = null;
   if (manifest.receiver !== undefined) {
@@ -76,7 +80,7 @@ export function parseManifest(text: string, base: string): Implementation {
     openInVm = { client: argv(section.client, 'openInVm.client', base), server: argv(section.server, 'openInVm.server', base) };
   }
   if (receiver === null && sender === null && openInVm === null) throw new ManifestError('the manifest names no program (receiver, sender or openInVm)');
-  return { name: manifest.name, receiver, sender, openInVm, timeLimitMs };
+  return { name: manifest.name, receiver, sender, openInVm, timeLimitMs, memoryLimitMiB, bindRo };
 }
 
 /** Read the manifest at `path`. */

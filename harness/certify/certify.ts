@@ -1,18 +1,29 @@
 /**
  * Run a set of catalogue cases against an implementation, `jobs` at a time, each in its own
  * sandbox, and collect the verdicts.
+ *
+ * Whatever the programs do, certify returns a result for every case: a harness failure is
+ * that case's `error`, a cleanup failure a note; K time-outs in a row stop the rest of the run
+ * (a hung implementation costs K time limits, not hundreds); an interruption stops the programs
+ * at once and marks what did not finish, so that the report of what ran can still be written.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Implementation } from '../adapters/implementation.js';
 import type { CatalogueCase } from '../catalogue/catalogue-case.js';
-import type { Confinement } from '../sandbox/run-contained.js';
-import type { CaseResult } from '../verdicts/case-result.js';
+import { stopAllContained, type Confinement } from '../sandbox/run-contained.js';
+import { removeTree } from '../sandbox/sandbox-root.js';
+import type { CaseResult, Verdict } from '../verdicts/case-result.js';
 import { runEditorCase } from './run-editor-case.js';
 import { runReceiverCase } from './run-receiver-case.js';
 import { runSenderCase } from './run-sender-case.js';
 import { visiblePaths, type RunSettings } from './run-settings.js';
+
+/** Asked from outside (a signal handler) to stop the run. */
+export interface Interruption {
+  signal: NodeJS.Signals | null;
+}
 
 export interface CertifyOptions {
   readonly implementation: Implementation;
@@ -22,6 +33,10 @@ export interface CertifyOptions {
   readonly confinement: Confinement;
   readonly owner: RunSettings['owner'];
   readonly keepSandboxes: boolean;
+  /** Stop after this many time-outs in a row (0: never); the rest of the cases are `error`. */
+  readonly maxTimeouts?: number;
+  /** Set `signal` to stop the run; certify then stops every program it started. */
+  readonly interruption?: Interruption;
   /** Called after each case, in completion order. */
   readonly onResult?: (result: CaseResult, done: number, total: number) => void;
 }
@@ -33,12 +48,26 @@ export interface CertifyRun {
   readonly ms: number;
   /** Where the sandboxes were (removed unless kept). */
   readonly sandboxBase: string;
+  /** Why the run stopped before its end, if it did. */
+  readonly stoppedEarly: string | null;
+  /** Sandboxes or directories qfc could not remove. */
+  readonly cleanupProblems: readonly string[];
 }
+
+export const DEFAULT_MAX_TIMEOUTS = 5;
 
 function runCase(testCase: CatalogueCase, settings: RunSettings): Promise<CaseResult> {
   if (testCase.kind === 'receiver') return runReceiverCase(testCase, settings);
   if (testCase.kind === 'sender') return runSenderCase(testCase, settings);
   return runEditorCase(testCase, settings);
+}
+
+/** A case that has no run of its own to show. */
+function unrun(testCase: CatalogueCase, verdict: Verdict, note: string): CaseResult {
+  return {
+    id: testCase.id, kind: testCase.kind, category: testCase.category, title: testCase.title, clauses: testCase.clauses,
+    profile: testCase.kind === 'receiver' ? testCase.profile : 'default', verdict, expected: {}, observed: {}, violations: [], notes: [note], ms: 0,
+  };
 }
 
 /** Run every case; a harness failure in one case becomes that case's `error` verdict. */
@@ -55,29 +84,50 @@ export async function certify(options: CertifyOptions): Promise<CertifyRun> {
     keepSandboxes: options.keepSandboxes,
     visiblePaths: visiblePaths([options.implementation, options.reference]),
   };
-  const results: CaseResult[] = new Array(options.cases.length);
+  const maxTimeouts = options.maxTimeouts ?? DEFAULT_MAX_TIMEOUTS;
+  const interruption = options.interruption ?? { signal: null };
+  const results: (CaseResult | undefined)[] = new Array(options.cases.length);
   let next = 0;
   let done = 0;
+  let timeoutsInARow = 0;
+  let abortedBy: string | null = null;
+  const stopReason = (): string | null => (interruption.signal !== null ? `qfc was interrupted (${interruption.signal})` : abortedBy);
   const worker = async (): Promise<void> => {
-    while (next < options.cases.length) {
+    while (next < options.cases.length && stopReason() === null) {
       const index = next++;
       const testCase = options.cases[index]!;
       let result: CaseResult;
       try {
         result = await runCase(testCase, settings);
       } catch (error) {
-        result = {
-          id: testCase.id, kind: testCase.kind, category: testCase.category, title: testCase.title, clauses: testCase.clauses,
-          profile: testCase.kind === 'receiver' ? testCase.profile : 'default', verdict: 'error', expected: {}, observed: {}, violations: [],
-          notes: [`the harness failed: ${(error as Error).message}`], ms: 0,
-        };
+        result = unrun(testCase, 'error', `the harness failed: ${(error as Error).message}`);
+      }
+      if (interruption.signal !== null && result.verdict !== 'skipped') {
+        result = unrun(testCase, 'error', `stopped: qfc was interrupted (${interruption.signal}) while this case ran`);
+      }
+      timeoutsInARow = result.timedOut === true ? timeoutsInARow + 1 : 0;
+      if (maxTimeouts > 0 && timeoutsInARow >= maxTimeouts && abortedBy === null) {
+        abortedBy = `aborted after ${maxTimeouts} time-outs in a row (--max-timeouts; --keep-going runs every case)`;
       }
       results[index] = result;
       done += 1;
       options.onResult?.(result, done, options.cases.length);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.jobs) }, worker));
-  if (!options.keepSandboxes) rmSync(base, { recursive: true, force: true });
-  return { results, startedAt: new Date(started).toISOString(), ms: Date.now() - started, sandboxBase: base };
+  const watcher = setInterval(() => {
+    if (interruption.signal !== null) stopAllContained();
+  }, 50);
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, options.jobs) }, worker));
+  } finally {
+    clearInterval(watcher);
+  }
+  const stoppedEarly = stopReason();
+  const filled = options.cases.map((testCase, index) => results[index] ?? unrun(testCase, interruption.signal !== null ? 'skipped' : 'error', `not run: ${stoppedEarly ?? 'unknown'}`));
+  const cleanupProblems: string[] = [];
+  if (!options.keepSandboxes) {
+    const problem = removeTree(base);
+    if (problem !== null) cleanupProblems.push(problem);
+  }
+  return { results: filled, startedAt: new Date(started).toISOString(), ms: Date.now() - started, sandboxBase: base, stoppedEarly, cleanupProblems };
 }

@@ -5,13 +5,16 @@
  * The judge checks the original file, what is left behind, and that nothing outside the
  * editor root changed.
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { listSandboxDirectory, readSandboxFile } from '../sandbox/read-sandbox-file.js';
 import { join } from 'node:path';
 import { toHex } from '../../spec/byte-string.js';
 import type { EditorCase } from '../catalogue/catalogue-case.js';
 import { runContained, startContained, type ContainedResult } from '../sandbox/run-contained.js';
-import { chownTree, createSandbox, removeSandbox, type SandboxPaths } from '../sandbox/sandbox-root.js';
-import { takeSnapshot } from '../sandbox/snapshot.js';
+import { chownTree, type SandboxPaths } from '../sandbox/sandbox-root.js';
+import { inSandbox } from './in-sandbox.js';
+import { takeSnapshot, walkSnapshot } from '../sandbox/snapshot.js';
+import { containmentViolations } from '../verdicts/containment-violations.js';
 import type { Snapshot } from '../../spec/invariants/snapshot.js';
 import type { CaseResult, CaseViolation } from '../verdicts/case-result.js';
 import { containment, MIN_FILE_SIZE_CAP, programEnvironment, receivingUser, STDERR_CAP, STDOUT_CAP, type RunSettings } from './run-settings.js';
@@ -78,101 +81,113 @@ export async function runEditorCase(testCase: EditorCase, settings: RunSettings)
   if (testCase.unwritableDirectory === true && receivingUser(settings).uid === 0) {
     return { ...base, verdict: 'skipped', expected: {}, observed: {}, violations: [], notes: ['root can write in any directory: run with --uid to check this case'], ms: 0 };
   }
-  const sandbox = createSandbox(settings.base, testCase.id, settings.owner ?? undefined);
-  try {
-    const editorRoot = join(sandbox.root, 'editor-root');
-    const clientTmp = join(sandbox.root, 'client-tmp');
-    const log = join(sandbox.root, 'opened.log');
-    const opener = join(sandbox.root, 'opener.sh');
-    const file = join(sandbox.source, testCase.fileName);
-    mkdirSync(editorRoot, { mode: 0o755 });
-    mkdirSync(clientTmp, { mode: 0o755 });
-    writeFileSync(log, '');
-    writeFileSync(opener, openerScript(testCase.opener, log, sandbox.outside));
-    chmodSync(opener, 0o755);
-    writeFileSync(file, ORIGINAL, { mode: 0o640 });
-    if (settings.owner !== null) for (const path of [editorRoot, clientTmp, log, sandbox.source]) chownTree(path, settings.owner);
-    if (testCase.unwritableDirectory === true) chmodSync(sandbox.source, 0o555);
-    const before = takeSnapshot(sandbox.root);
-    const common = {
-      writableRoot: sandbox.root,
-      stdin: null,
-      timeLimitMs: settings.implementation.timeLimitMs,
-      stdoutCap: STDOUT_CAP * 16,
-      stderrCap: STDERR_CAP,
-      fileSizeCap: MIN_FILE_SIZE_CAP,
-      ...containment(settings),
-    };
-    const serverEnv = programEnvironment({}, { QREXEC_REMOTE_DOMAIN: REMOTE, QFC_OPENER: opener, QFC_EDITOR_ROOT: editorRoot });
-    const clientEnv = programEnvironment({}, { QFC_TMPDIR: clientTmp });
-    const [client, server] = await runPair(testCase, sandbox, settings, serverEnv, clientEnv, common);
-    const after = takeSnapshot(sandbox.root);
-    const violations: CaseViolation[] = [];
-    const opened = readFileSync(log, 'utf8').trim().split('\n').filter(Boolean);
-    const leftovers = readdirSync(editorRoot);
-    for (const run of [client, server]) {
-      if (run?.timedOut) violations.push({ clause: 'inv.bounded', detail: 'a program did not end within the time limit' });
-      if (run?.spawnError) return { ...base, verdict: 'error', expected: {}, observed: {}, violations: [], notes: [`cannot start: ${run.spawnError}`], ms: 0 };
-    }
-    if (leftovers.length > 0) violations.push({ clause: 'open.cleanup', detail: `left in the editor root: ${leftovers.join(', ')}` });
-    const stray = strayChanges(before, after, ['editor-root', 'opened.log', 'client-tmp', `source/${testCase.fileName}`]).filter((key) => !key.startsWith('source/'));
-    if (stray.length > 0) violations.push({ clause: 'open.server-confined', detail: `changed outside the editor root: ${stray.join(', ')}` });
-    const current = existsSync(file) ? readFileSync(file, 'utf8') : null;
-    const beside = readdirSync(sandbox.source).filter((name) => name !== testCase.fileName);
-    if (beside.length > 0) violations.push({ clause: 'open.client-atomic', detail: `left beside the original: ${beside.join(', ')}` });
-    for (const line of opened) {
-      const [mode, path] = [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)];
-      const name = path.slice(path.lastIndexOf('/') + 1);
-      const directory = path.slice(0, path.lastIndexOf('/'));
-      if (!SANITIZED.test(name) || name === '.' || name === '..') violations.push({ clause: 'open.server-name', detail: `the opener got the unsanitized name ${JSON.stringify(name)}` });
-      if (!directory.startsWith(`${editorRoot}/${REMOTE}-`) || directory.slice(editorRoot.length + 1).includes('/')) violations.push({ clause: 'open.private-directory', detail: `the file was stored in ${directory}, not in a private ${REMOTE}-XXXXXX directory` });
-      const wantMode = testCase.viewOnly ? '400' : '600';
-      if (testCase.rawField === undefined && mode !== wantMode) violations.push({ clause: 'open.exclusive-file', detail: `the file was stored with mode ${mode}, expected ${wantMode}` });
-      const wantName = expectedStoredName(testCase.fileName, testCase.viewOnly);
-      if (testCase.rawField === undefined && name !== wantName) violations.push({ clause: 'open.left-truncation', detail: `the file was stored as ${JSON.stringify(name)}, expected ${JSON.stringify(wantName)}` });
-    }
-    const kept = readdirSync(clientTmp);
-    if (testCase.unwritableDirectory === true) {
-      const saved = kept.find((name) => /^file_edited_in_dvm\..+/.test(name));
-      const content = saved === undefined ? null : readFileSync(join(clientTmp, saved), 'utf8');
-      if (content !== `${ORIGINAL}edited in the disposable VM\n`) violations.push({ clause: 'open.client-unwritable', detail: `no file_edited_in_dvm.XXXXXX with the edited content in the client's temporary directory (found ${JSON.stringify(kept)})` });
-      if (client === null || !client.stderr.toString('utf8').includes(saved ?? 'file_edited_in_dvm')) violations.push({ clause: 'open.client-unwritable', detail: 'the user was not told where the edited file is' });
-      if (current !== ORIGINAL) violations.push({ clause: 'open.client-unwritable', detail: 'the original changed although its directory is read-only' });
-    } else if (testCase.rawField === undefined) {
-      if (kept.length > 0) violations.push({ clause: 'open.client-atomic', detail: `a reply was kept in the temporary directory although the original could take it: ${kept.join(', ')}` });
-      const edited = testCase.opener === 'edit' && !testCase.viewOnly;
-      const wanted = edited ? `${ORIGINAL}edited in the disposable VM\n` : ORIGINAL;
-      if (current !== wanted) {
-        const clause = testCase.opener === 'truncate' ? 'open.client-empty-reply' : testCase.viewOnly ? 'open.client-view-only' : edited ? 'open.send-back' : 'open.server-confined';
-        violations.push({ clause, detail: `the original holds ${JSON.stringify(current?.slice(0, 200))}, expected ${JSON.stringify(wanted)}` });
-      }
-      if (opened.length !== 1) violations.push({ clause: 'open.content', detail: `the opener ran ${opened.length} times, expected once` });
-      if (client?.status !== 0) violations.push({ clause: 'open.client-atomic', detail: `the client exited ${client?.status ?? client?.signal}` });
-    } else if (testCase.id === 'field-without-nul') {
-      if (opened.length !== 1 || !opened[0]!.endsWith(`/${'a'.repeat(255)}`)) violations.push({ clause: 'open.field-layout', detail: `256 bytes without NUL must give a 255-byte name; the opener got ${JSON.stringify(opened)}` });
-    } else if (testCase.id === 'field-control-characters') {
-      if (opened.length !== 1 || !opened[0]!.endsWith('/a___b')) violations.push({ clause: 'open.server-name', detail: `control characters must become _; the opener got ${JSON.stringify(opened)}` });
-    } else if (opened.length > 0) {
-      violations.push({ clause: testCase.clauses[0] ?? 'open.server-name', detail: `the server should refuse this field, but ran the opener on ${opened.join(', ')}` });
-    }
-    return {
-      ...base,
-      verdict: violations.length > 0 ? 'fail' : 'pass',
-      expected: { original: testCase.rawField === undefined ? (testCase.opener === 'edit' && !testCase.viewOnly ? 'edited' : 'unchanged') : 'untouched', editorRootAfter: 'empty' },
-      observed: {
-        clientExitStatus: client?.status ?? null,
-        serverExitStatus: server.status,
-        opened,
-        original: current,
-        editorRootAfter: leftovers,
-        serverStderr: server.stderr.toString('utf8').slice(0, 2048),
-      },
-      violations,
-      notes: [],
-      ms: server.ms,
-      ...(testCase.rawField === undefined ? {} : { streamHex: toHex(testCase.rawField), streamLength: testCase.rawField.length }),
-    };
-  } finally {
-    if (!settings.keepSandboxes) removeSandbox(sandbox);
+  return (await inSandbox(settings, testCase.id, async (sandbox) => ({ result: await runEditorCaseIn(testCase, settings, sandbox, base) }))).result;
+}
+
+/** The case in its sandbox: set the files up, run the pair, judge what changed. */
+async function runEditorCaseIn(testCase: EditorCase, settings: RunSettings, sandbox: SandboxPaths, base: Pick<CaseResult, 'id' | 'kind' | 'category' | 'title' | 'clauses' | 'profile'>): Promise<CaseResult> {
+  const editorRoot = join(sandbox.root, 'editor-root');
+  const clientTmp = join(sandbox.root, 'client-tmp');
+  const log = join(sandbox.root, 'opened.log');
+  const opener = join(sandbox.root, 'opener.sh');
+  const file = join(sandbox.source, testCase.fileName);
+  mkdirSync(editorRoot, { mode: 0o755 });
+  mkdirSync(clientTmp, { mode: 0o755 });
+  writeFileSync(log, '');
+  writeFileSync(opener, openerScript(testCase.opener, log, sandbox.outside));
+  chmodSync(opener, 0o755);
+  writeFileSync(file, ORIGINAL, { mode: 0o640 });
+  if (settings.owner !== null) for (const path of [editorRoot, clientTmp, log, sandbox.source]) chownTree(path, settings.owner);
+  if (testCase.unwritableDirectory === true) chmodSync(sandbox.source, 0o555);
+  const before = takeSnapshot(sandbox.root);
+  const common = {
+    writableRoot: sandbox.root,
+    stdin: null,
+    timeLimitMs: settings.implementation.timeLimitMs,
+    stdoutCap: STDOUT_CAP * 16,
+    stderrCap: STDERR_CAP,
+    fileSizeCap: MIN_FILE_SIZE_CAP,
+    ...containment(settings),
+  };
+  const serverEnv = programEnvironment({}, { QREXEC_REMOTE_DOMAIN: REMOTE, QFC_OPENER: opener, QFC_EDITOR_ROOT: editorRoot });
+  const clientEnv = programEnvironment({}, { QFC_TMPDIR: clientTmp });
+  const [client, server] = await runPair(testCase, sandbox, settings, serverEnv, clientEnv, common);
+  const { snapshot: after, overflow } = walkSnapshot(sandbox.root);
+  const violations: CaseViolation[] = overflow === null ? [] : [{ clause: 'inv.bounded', detail: `the programs left a tree too large to judge: ${overflow}` }];
+  // Read back without following links: a hostile program may have swapped these for links to host files.
+  const tampered: string[] = [];
+  const readBack = (path: string): string | null => readSandboxFile(sandbox.root, path);
+  const listBack = (path: string): string[] => {
+    const names = listSandboxDirectory(sandbox.root, path);
+    if (names === null) tampered.push(path.slice(sandbox.root.length + 1));
+    return names ?? [];
+  };
+  const log0 = readBack(log);
+  if (log0 === null) tampered.push('opened.log');
+  const opened = (log0 ?? '').trim().split('\n').filter(Boolean);
+  const leftovers = listBack(editorRoot);
+  for (const [run, who] of [[client, 'the OpenInVM client'], [server, 'the OpenInVM server']] as const) {
+    if (run?.spawnError) return { ...base, verdict: 'error', expected: {}, observed: {}, violations: [], notes: [`cannot start ${who}: ${run.spawnError}`], ms: 0 };
+    if (run !== null) violations.push(...containmentViolations(run, who, settings.implementation.timeLimitMs));
   }
+  if (leftovers.length > 0) violations.push({ clause: 'open.cleanup', detail: `left in the editor root: ${leftovers.join(', ')}` });
+  const stray = strayChanges(before, after, ['editor-root', 'opened.log', 'client-tmp', `source/${testCase.fileName}`]).filter((key) => !key.startsWith('source/'));
+  if (stray.length > 0) violations.push({ clause: 'open.server-confined', detail: `changed outside the editor root: ${stray.join(', ')}` });
+  const current = readBack(file);
+  const beside = listBack(sandbox.source).filter((name) => name !== testCase.fileName);
+  if (beside.length > 0) violations.push({ clause: 'open.client-atomic', detail: `left beside the original: ${beside.join(', ')}` });
+  for (const line of opened) {
+    const [mode, path] = [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)];
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    const directory = path.slice(0, path.lastIndexOf('/'));
+    if (!SANITIZED.test(name) || name === '.' || name === '..') violations.push({ clause: 'open.server-name', detail: `the opener got the unsanitized name ${JSON.stringify(name)}` });
+    if (!directory.startsWith(`${editorRoot}/${REMOTE}-`) || directory.slice(editorRoot.length + 1).includes('/')) violations.push({ clause: 'open.private-directory', detail: `the file was stored in ${directory}, not in a private ${REMOTE}-XXXXXX directory` });
+    const wantMode = testCase.viewOnly ? '400' : '600';
+    if (testCase.rawField === undefined && mode !== wantMode) violations.push({ clause: 'open.exclusive-file', detail: `the file was stored with mode ${mode}, expected ${wantMode}` });
+    const wantName = expectedStoredName(testCase.fileName, testCase.viewOnly);
+    if (testCase.rawField === undefined && name !== wantName) violations.push({ clause: 'open.left-truncation', detail: `the file was stored as ${JSON.stringify(name)}, expected ${JSON.stringify(wantName)}` });
+  }
+  const kept = listBack(clientTmp);
+  if (tampered.length > 0) violations.push({ clause: 'open.server-confined', detail: `qfc's own files were replaced or removed (links are never followed): ${tampered.join(', ')}` });
+  if (testCase.unwritableDirectory === true) {
+    const saved = kept.find((name) => /^file_edited_in_dvm\..+/.test(name));
+    const content = saved === undefined ? null : readBack(join(clientTmp, saved));
+    if (content !== `${ORIGINAL}edited in the disposable VM\n`) violations.push({ clause: 'open.client-unwritable', detail: `no file_edited_in_dvm.XXXXXX with the edited content in the client's temporary directory (found ${JSON.stringify(kept)})` });
+    if (client === null || !client.stderr.toString('utf8').includes(saved ?? 'file_edited_in_dvm')) violations.push({ clause: 'open.client-unwritable', detail: 'the user was not told where the edited file is' });
+    if (current !== ORIGINAL) violations.push({ clause: 'open.client-unwritable', detail: 'the original changed although its directory is read-only' });
+  } else if (testCase.rawField === undefined) {
+    if (kept.length > 0) violations.push({ clause: 'open.client-atomic', detail: `a reply was kept in the temporary directory although the original could take it: ${kept.join(', ')}` });
+    const edited = testCase.opener === 'edit' && !testCase.viewOnly;
+    const wanted = edited ? `${ORIGINAL}edited in the disposable VM\n` : ORIGINAL;
+    if (current !== wanted) {
+      const clause = testCase.opener === 'truncate' ? 'open.client-empty-reply' : testCase.viewOnly ? 'open.client-view-only' : edited ? 'open.send-back' : 'open.server-confined';
+      violations.push({ clause, detail: `the original holds ${JSON.stringify(current?.slice(0, 200))}, expected ${JSON.stringify(wanted)}` });
+    }
+    if (opened.length !== 1) violations.push({ clause: 'open.content', detail: `the opener ran ${opened.length} times, expected once` });
+    if (client?.status !== 0) violations.push({ clause: 'open.client-atomic', detail: `the client exited ${client?.status ?? client?.signal}` });
+  } else if (testCase.id === 'field-without-nul') {
+    if (opened.length !== 1 || !opened[0]!.endsWith(`/${'a'.repeat(255)}`)) violations.push({ clause: 'open.field-layout', detail: `256 bytes without NUL must give a 255-byte name; the opener got ${JSON.stringify(opened)}` });
+  } else if (testCase.id === 'field-control-characters') {
+    if (opened.length !== 1 || !opened[0]!.endsWith('/a___b')) violations.push({ clause: 'open.server-name', detail: `control characters must become _; the opener got ${JSON.stringify(opened)}` });
+  } else if (opened.length > 0) {
+    violations.push({ clause: testCase.clauses[0] ?? 'open.server-name', detail: `the server should refuse this field, but ran the opener on ${opened.join(', ')}` });
+  }
+  return {
+    ...base,
+    verdict: violations.length > 0 ? 'fail' : 'pass',
+    expected: { original: testCase.rawField === undefined ? (testCase.opener === 'edit' && !testCase.viewOnly ? 'edited' : 'unchanged') : 'untouched', editorRootAfter: 'empty' },
+    observed: {
+      clientExitStatus: client?.status ?? null,
+      serverExitStatus: server.status,
+      opened,
+      original: current,
+      editorRootAfter: leftovers,
+      serverStderr: server.stderr.toString('utf8').slice(0, 2048),
+    },
+    violations,
+    notes: [],
+    ms: server.ms,
+    ...(client?.timedOut === true || server.timedOut ? { timedOut: true } : {}),
+    ...(testCase.rawField === undefined ? {} : { streamHex: toHex(testCase.rawField), streamLength: testCase.rawField.length }),
+  };
 }

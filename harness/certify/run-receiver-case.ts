@@ -9,11 +9,12 @@ import type { Prediction } from '../../spec/model/prediction.js';
 import type { Profile, ReceiverProgram } from '../adapters/implementation.js';
 import type { ReceiverCase } from '../catalogue/catalogue-case.js';
 import { runContained, type ContainedResult } from '../sandbox/run-contained.js';
-import { createSandbox, removeSandbox, type SandboxPaths } from '../sandbox/sandbox-root.js';
-import { takeSnapshot } from '../sandbox/snapshot.js';
+import type { SandboxPaths } from '../sandbox/sandbox-root.js';
+import { takeSnapshot, walkSnapshot } from '../sandbox/snapshot.js';
 import type { CaseResult } from '../verdicts/case-result.js';
 import { describePrediction, describeReceiverRun } from '../verdicts/describe-outcome.js';
 import { judgeReceiver } from '../verdicts/judge-receiver.js';
+import { inSandbox } from './in-sandbox.js';
 import { containment, MIN_FILE_SIZE_CAP, programEnvironment, receivingUser, STDERR_CAP, STDOUT_CAP, STREAM_HEX_CAP, type RunSettings } from './run-settings.js';
 
 /** The model's options for a profile. */
@@ -78,8 +79,7 @@ export async function runReceiverStream(testCase: ReceiverCase, settings: RunSet
   const profileArgs = receiver.profiles[testCase.profile];
   if (profileArgs === undefined) return skipped('skipped', `the receiver does not support the ${testCase.profile} profile`);
   const user = receivingUser(settings);
-  const sandbox = createSandbox(settings.base, testCase.id, settings.owner ?? undefined);
-  try {
+  return inSandbox(settings, testCase.id, async (sandbox) => {
     const stream = testCase.stream(sandbox);
     const options: ReceiverOptions = {
       ...profileOptions(testCase.profile),
@@ -92,7 +92,7 @@ export async function runReceiverStream(testCase: ReceiverCase, settings: RunSet
     const before = takeSnapshot(sandbox.root);
     const run = await execute({ receiver, profileArgs, stream, sandbox, options, limits: testCase.limits, settings });
     if (run.spawnError !== null) return skipped('error', `cannot start the receiver: ${run.spawnError}`);
-    const after = takeSnapshot(sandbox.root);
+    const { snapshot: after, overflow } = walkSnapshot(sandbox.root);
     const resolved = resolveOptions(options);
     const judgement = judgeReceiver({
       spec,
@@ -111,16 +111,16 @@ export async function runReceiverStream(testCase: ReceiverCase, settings: RunSet
       title: testCase.title,
       clauses: testCase.clauses,
       profile: testCase.profile,
-      verdict: judgement.verdict,
+      verdict: overflow === null ? judgement.verdict : 'fail',
       expected: { ...describePrediction(spec), ...(upstream.quirks.length > 0 ? { upstream: describePrediction(upstream) } : {}) },
       observed: describeReceiverRun(run.stdout, run.status, run.signal, run.stderr, after),
-      violations: judgement.violations,
+      violations: overflow === null ? judgement.violations : [{ clause: 'inv.bounded', detail: `the receiver left a tree too large to judge: ${overflow}` }, ...judgement.violations],
       notes: judgement.notes,
       ms: run.ms,
-      ...(judgement.verdict === 'pass' ? {} : { streamHex: toHex(stream.subarray(0, STREAM_HEX_CAP)), streamLength: stream.length }),
+      ...(run.timedOut ? { timedOut: true } : {}),
+      ...(run.supervision?.peakRssKiB == null ? {} : { peakMemoryKiB: run.supervision.peakRssKiB }),
+      ...(judgement.verdict === 'pass' && overflow === null ? {} : { streamHex: toHex(stream.subarray(0, STREAM_HEX_CAP)), streamLength: stream.length }),
     };
     return { result, prediction: spec, stream };
-  } finally {
-    if (!settings.keepSandboxes) removeSandbox(sandbox);
-  }
+  });
 }

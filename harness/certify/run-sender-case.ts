@@ -25,9 +25,11 @@ import type { InvariantContext } from '../../spec/invariants/snapshot.js';
 import { receiverValidatorFlags, resolveOptions } from '../../spec/model/options.js';
 import type { SenderProgram } from '../adapters/implementation.js';
 import { startContained, type ContainedResult } from '../sandbox/run-contained.js';
-import { chownTree, createSandbox, removeSandbox, type SandboxPaths } from '../sandbox/sandbox-root.js';
-import { takeSnapshot } from '../sandbox/snapshot.js';
+import { chownTree, type SandboxPaths } from '../sandbox/sandbox-root.js';
+import { takeSnapshot, walkSnapshot } from '../sandbox/snapshot.js';
 import type { CaseResult, CaseViolation } from '../verdicts/case-result.js';
+import { containmentViolations } from '../verdicts/containment-violations.js';
+import { inSandbox } from './in-sandbox.js';
 import { containment, MIN_FILE_SIZE_CAP, programEnvironment, receivingUser, STDERR_CAP, STREAM_HEX_CAP, type RunSettings } from './run-settings.js';
 
 const CAPTURE_CAP = 256 << 20;
@@ -184,8 +186,7 @@ export async function runSenderPair(testCase: SenderCase, settings: RunSettings,
   const pairsWithReference = own === null && testCase.answer === 'receiver' && settings.implementation.receiver !== null;
   const sender = own ?? (pairsWithReference ? settings.reference.sender : null);
   if (sender === null) return { result: { ...base, verdict: 'skipped', expected: {}, observed: {}, violations: [], notes: ['the implementation has no sender'], ms: 0 }, stream: new Uint8Array(0), prediction: null };
-  const sandbox = createSandbox(settings.base, testCase.id, settings.owner ?? undefined);
-  try {
+  return inSandbox(settings, testCase.id, async (sandbox) => {
     await testCase.build(sandbox.source);
     if (settings.owner !== null) chownTree(sandbox.source, settings.owner);
     const source = takeSnapshot(sandbox.source);
@@ -195,29 +196,31 @@ export async function runSenderPair(testCase: SenderCase, settings: RunSettings,
         : [process.execPath, SCRIPTED_RECEIVER, JSON.stringify(testCase.answer)];
     const before = takeSnapshot(sandbox.root);
     const { senderRun, receiverRun, stream } = await execute({ testCase, sender, receiverArgv, sandbox, settings });
-    const after = takeSnapshot(sandbox.root);
+    const { snapshot: after, overflow } = walkSnapshot(sandbox.root);
     const received = testCase.answer === 'receiver' ? targetEntries(after) : null;
     const timeResolution = (settings.implementation.receiver ?? settings.reference.receiver!).timeResolution === 'us' ? 1000n : 1n;
     // What the spec makes of the stream the sender wrote (judged, and the clauses it exercised).
     const prediction = testCase.answer === 'receiver' ? predict(stream, { privileged: true }) : null;
-    const judged = judgeSender(testCase, senderRun, receiverRun, stream, prediction, source, received, timeResolution);
+    const sides = { sender: own === null ? 'the sender (reference)' : 'the sender', receiver: settings.implementation.receiver === null ? 'the receiver (reference)' : 'the receiver' };
+    const judged = judgeSender(testCase, senderRun, receiverRun, stream, prediction, source, received, timeResolution, sides, settings.implementation.timeLimitMs);
     // Whatever the sender sent, the receiver's side of the sandbox must keep §7's invariants.
     const user = receivingUser(settings);
     const context: InvariantContext = { targetPath: 'target', uid: user.uid, gid: user.gid, validatorFlags: receiverValidatorFlags(resolveOptions({})), bytesLimit: 0n, filesLimit: 0n };
-    const broken = checkInvariants(without(before, 'source'), without(after, 'source'), context).map(({ clause, detail, path }) => ({ clause, detail: `${path}: ${detail}` }));
-    const violations = [...broken, ...judged.violations];
+    const broken = checkInvariants(without(before, 'source'), without(after, 'source'), context).map(({ clause, detail, path }) => ({ clause, detail: `${sides.receiver}: ${path}: ${detail}` }));
+    const violations = [...(overflow === null ? [] : [{ clause: 'inv.bounded', detail: `the programs left a tree too large to judge: ${overflow}` }]), ...broken, ...judged.violations];
+    const peaks = [senderRun, receiverRun].map((run) => run.supervision?.peakRssKiB ?? null).filter((peak): peak is number => peak !== null);
     const result: CaseResult = {
       ...base,
       ...judged,
       verdict: judged.verdict === 'error' ? 'error' : violations.length > 0 ? 'fail' : 'pass',
       violations,
       ms: senderRun.ms,
+      ...(senderRun.timedOut || receiverRun.timedOut ? { timedOut: true } : {}),
+      ...(peaks.length > 0 ? { peakMemoryKiB: Math.max(...peaks) } : {}),
       ...(stream.length > 0 ? { streamHex: toHex(stream.subarray(0, STREAM_HEX_CAP)), streamLength: stream.length } : {}),
     };
     return { result, stream, prediction };
-  } finally {
-    if (!settings.keepSandboxes) removeSandbox(sandbox);
-  }
+  });
 }
 
 /** Entries below `target/`, keyed relative to it. */
@@ -255,16 +258,40 @@ function receivedViolations(received: Snapshot, wanted: ReturnType<typeof source
   return violations;
 }
 
-function judgeSender(testCase: SenderCase, senderRun: ContainedResult, receiverRun: ContainedResult, stream: Uint8Array, prediction: Prediction | null, source: Snapshot, received: Snapshot | null, resolution: bigint): Omit<CaseResult, 'id' | 'kind' | 'category' | 'title' | 'clauses' | 'profile' | 'ms'> {
+/**
+ * The hang, flood, memory, leftovers and sandbox kills of both sides, each named after its
+ * side. When both hung, the one that kept the other waiting is blamed: a receiver that got the
+ * whole stream (its end marker) owes the result, a sender that never finished the stream owes it.
+ */
+function sideViolations(testCase: SenderCase, senderRun: ContainedResult, receiverRun: ContainedResult, stream: Uint8Array, sides: { sender: string; receiver: string }, timeLimitMs: number): CaseViolation[] {
+  const realReceiver = testCase.answer === 'receiver';
+  const streamComplete = tokenize(stream).some((event) => event.kind === 'end-marker');
+  const receiverHung = realReceiver && receiverRun.timedOut;
+  const blameSenderForHang = senderRun.timedOut && !(receiverHung && streamComplete);
+  const violations = containmentViolations({ ...senderRun, timedOut: blameSenderForHang }, sides.sender, timeLimitMs);
+  if (!realReceiver) return violations;
+  const blameReceiverForHang = receiverRun.timedOut && (streamComplete || !senderRun.timedOut);
+  violations.push(...containmentViolations({ ...receiverRun, timedOut: blameReceiverForHang }, sides.receiver, timeLimitMs));
+  if (receiverRun.signal !== null && !receiverRun.timedOut && receiverRun.signal !== 'SIGSYS' && receiverRun.flooded === null && receiverRun.supervision?.memoryExceeded !== true && receiverRun.supervision?.stopped !== true) {
+    violations.push({ clause: 'recv.end-success', detail: `${sides.receiver} died of ${receiverRun.signal}` });
+  }
+  return violations;
+}
+
+function judgeSender(testCase: SenderCase, senderRun: ContainedResult, receiverRun: ContainedResult, stream: Uint8Array, prediction: Prediction | null, source: Snapshot, received: Snapshot | null, resolution: bigint, sides: { sender: string; receiver: string }, timeLimitMs: number): Omit<CaseResult, 'id' | 'kind' | 'category' | 'title' | 'clauses' | 'profile' | 'ms'> {
   const violations: CaseViolation[] = [];
   const stderr = senderRun.stderr.toString('utf8');
   if (senderRun.spawnError !== null) {
     return { verdict: 'error', expected: {}, observed: {}, violations, notes: [`cannot start the sender: ${senderRun.spawnError}`] };
   }
-  if (senderRun.timedOut) violations.push({ clause: 'inv.bounded', detail: 'the sender did not end within the time limit (killed)' });
-  if (senderRun.signal !== null && !senderRun.timedOut) violations.push({ clause: 'sender.hostile-result', detail: `the sender died of ${senderRun.signal}` });
+  if (testCase.answer === 'receiver' && receiverRun.spawnError !== null) {
+    return { verdict: 'error', expected: {}, observed: {}, violations, notes: [`cannot start the receiver: ${receiverRun.spawnError}`] };
+  }
+  violations.push(...sideViolations(testCase, senderRun, receiverRun, stream, sides, timeLimitMs));
+  if (senderRun.signal !== null && !senderRun.timedOut && senderRun.signal !== 'SIGSYS' && senderRun.flooded === null && senderRun.supervision?.memoryExceeded !== true) violations.push({ clause: 'sender.hostile-result', detail: `${sides.sender} died of ${senderRun.signal}` });
   if (JS_STACK.test(stderr)) violations.push({ clause: 'sender.hostile-result', detail: 'the sender crashed (a stack trace on stderr)' });
-  if (senderRun.status !== null && senderRun.status !== testCase.exitStatus) {
+  // A sender killed because its receiver hung has no exit status of its own to judge.
+  if (senderRun.status !== null && senderRun.status !== testCase.exitStatus && !(senderRun.timedOut && receiverRun.timedOut)) {
     violations.push({ clause: 'sender.exit-status', detail: `exit status ${senderRun.status}, the spec demands ${testCase.exitStatus}` });
   }
   if (testCase.exitStatus === 1 && stderr.trim() === '') violations.push({ clause: 'sender.messages', detail: 'the sender failed without a message' });

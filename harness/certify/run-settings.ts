@@ -2,11 +2,9 @@
  * What every case run shares: the implementation, the confinement, where sandboxes go,
  * and whom the programs run as.
  */
-import { tmpdir } from 'node:os';
-import { isAbsolute, relative, sep } from 'node:path';
 import type { Implementation } from '../adapters/implementation.js';
+import { programPaths } from '../sandbox/host-view.js';
 import type { Confinement, ContainedRun } from '../sandbox/run-contained.js';
-import { PACKAGE_ROOT } from '../package-root.js';
 
 export interface RunSettings {
   readonly implementation: Implementation;
@@ -19,31 +17,19 @@ export interface RunSettings {
   readonly owner: { readonly uid: number; readonly gid: number } | null;
   /** Keep each sandbox root after its case (for debugging). */
   readonly keepSandboxes: boolean;
-  /** Host directories under /tmp the programs need (see visiblePaths). */
+  /** Host paths the programs need, shown read-only (see visiblePaths). */
   readonly visiblePaths: readonly string[];
 }
 
 /**
- * The top-level directories under the temporary directory that the programs live in:
- * bubblewrap gives each run a private /tmp, which would hide a checkout or a build that
- * lives there (qfc's own, or one named in a command). Words of a shell command line that
- * are absolute paths count too.
+ * The host paths the programs of these implementations need (host-view.ts): their own files,
+ * interpreters and qfc's bundled programs, plus what the user added with `--bind-ro`.
  */
 export function visiblePaths(implementations: readonly Implementation[]): string[] {
-  const temporary = tmpdir();
-  const words = implementations.flatMap((implementation) =>
-    [implementation.receiver?.argv, implementation.sender?.argv, implementation.openInVm?.client, implementation.openInVm?.server]
-      .flatMap((argv) => argv ?? [])
-      .flatMap((arg) => arg.split(/[\s'"=:]+/)),
+  const argvs = implementations.flatMap((implementation) =>
+    [implementation.receiver?.argv, implementation.sender?.argv, implementation.openInVm?.client, implementation.openInVm?.server].filter((argv): argv is readonly string[] => argv !== undefined),
   );
-  const roots = new Set<string>();
-  for (const word of [PACKAGE_ROOT, process.execPath, ...words]) {
-    if (!isAbsolute(word)) continue;
-    const inside = relative(temporary, word);
-    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) continue;
-    roots.add(`${temporary}${sep}${inside.split(sep)[0]}`);
-  }
-  return [...roots].sort();
+  return [...new Set([...programPaths(argvs), ...implementations.flatMap((implementation) => implementation.bindRo)])].sort();
 }
 
 /** The uid and gid programs run as. */
@@ -51,11 +37,12 @@ export function receivingUser(settings: RunSettings): { uid: number; gid: number
   return settings.owner ?? { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
 }
 
-/** How every program of a run is contained: confinement, visible paths and user. */
-export function containment(settings: RunSettings): Pick<ContainedRun, 'confinement' | 'visiblePaths' | 'uid' | 'gid'> {
+/** How every program of a run is contained: confinement, visible paths, memory cap and user. */
+export function containment(settings: RunSettings): Pick<ContainedRun, 'confinement' | 'visiblePaths' | 'memoryLimit' | 'uid' | 'gid'> {
   return {
     confinement: settings.confinement,
     visiblePaths: settings.visiblePaths,
+    memoryLimit: settings.implementation.memoryLimitMiB * 1024 * 1024,
     ...(settings.owner === null ? {} : { uid: settings.owner.uid, gid: settings.owner.gid }),
   };
 }
@@ -67,10 +54,18 @@ export const MIN_FILE_SIZE_CAP = 64 << 20;
 /** Bytes of a stream kept in results.json for the hex dump. */
 export const STREAM_HEX_CAP = 64 << 10;
 
-/** qfc's environment for a program, with the limit variables set only when the case has limits. */
+/**
+ * Variables of qfc's environment a program gets: enough to find programs and speak the
+ * locale, and qfc's own settings (QFC_*). Nothing else: qfc's environment may hold tokens
+ * and passwords (a CI job's), which a hostile program would print into the report.
+ */
+const PASSED_VARIABLES = /^(PATH|LANG|LANGUAGE|LC_[A-Z_]+|TZ|QFC_[A-Z0-9_]+)$/;
+
+/** The environment of a program, with the limit variables set only when the case has limits. */
 export function programEnvironment(limits: { bytes?: bigint; files?: bigint } = {}, extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'QFC_BYTES_LIMIT' && key !== 'QFC_FILES_LIMIT') env[key] = value;
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && PASSED_VARIABLES.test(key) && key !== 'QFC_BYTES_LIMIT' && key !== 'QFC_FILES_LIMIT') env[key] = value;
+  env.PATH ??= '/usr/local/bin:/usr/bin:/bin';
   if (limits.bytes !== undefined) env.QFC_BYTES_LIMIT = String(limits.bytes);
   if (limits.files !== undefined) env.QFC_FILES_LIMIT = String(limits.files);
   return { ...env, ...extra };

@@ -8,7 +8,10 @@ import { bundledVersion } from './version.js';
 import { referenceImplementation } from '../adapters/bundled-implementations.js';
 import { CATALOGUE } from '../catalogue/index.js';
 import type { CatalogueCase } from '../catalogue/catalogue-case.js';
-import { certify } from '../certify/certify.js';
+import { certify, DEFAULT_MAX_TIMEOUTS, type Interruption } from '../certify/certify.js';
+import { CONTRACT_VERSION } from '../adapters/contract-version.js';
+import { describeContainment } from './describe-containment.js';
+import { whileInterruptible } from './while-interruptible.js';
 import { selectCases } from '../certify/select-cases.js';
 import { readCorpus } from '../corpus/read-corpus.js';
 import { PACKAGE_ROOT } from '../package-root.js';
@@ -17,16 +20,18 @@ import { UsageError, type ParsedArguments } from './arguments.js';
 import { checkPrograms, confinementOf, implementationOf, ownerOf, profileOf, publishReport, whole } from './implementation-options.js';
 import { progressReporter } from './progress.js';
 
-export const CERTIFY_FLAGS = ['--strict', '--keep-sandboxes', '--no-sandbox', '--help'];
-export const CERTIFY_VALUES = ['--receiver', '--sender', '--impl', '--profile', '--only', '--out', '--jobs', '--uid', '--gid', '--time-limit'];
+export const CERTIFY_FLAGS = ['--strict', '--keep-sandboxes', '--no-sandbox', '--keep-going', '--help'];
+export const CERTIFY_VALUES = ['--receiver', '--sender', '--impl', '--profile', '--only', '--out', '--jobs', '--uid', '--gid', '--time-limit', '--memory-limit', '--bind-ro', '--max-timeouts'];
 
 export const CERTIFY_USAGE = `usage: qfc certify [--impl MANIFEST | --receiver CMD [--sender CMD] | --sender CMD]
                    [--profile default|allow-all-names|unsafe-symlinks] [--only ID|GLOB]... [--strict]
-                   [--out DIR] [--jobs N] [--uid N [--gid N]] [--time-limit MS] [--no-sandbox] [--keep-sandboxes]
+                   [--out DIR] [--jobs N] [--uid N [--gid N]] [--time-limit MS] [--memory-limit MIB] [--bind-ro PATH]...
+                   [--max-timeouts K | --keep-going] [--no-sandbox] [--keep-sandboxes]
   With no implementation, certifies the bundled reference pair. See INTERPRETING.md.`;
 
 export const REPLAY_USAGE = `usage: qfc replay [PATH...] [--impl MANIFEST | --receiver CMD] [--only ID|GLOB]... [--strict]
-                  [--out DIR] [--jobs N] [--uid N [--gid N]] [--time-limit MS] [--no-sandbox]
+                  [--out DIR] [--jobs N] [--uid N [--gid N]] [--time-limit MS] [--memory-limit MIB] [--bind-ro PATH]...
+                  [--max-timeouts K | --keep-going] [--no-sandbox]
   Runs the corpus (default: corpus/), or the given .qfc files and directories, against a receiver.`;
 
 /** Run `cases` and write the report; returns the exit status. */
@@ -39,22 +44,41 @@ async function runAndReport(args: ParsedArguments, cases: readonly CatalogueCase
   const jobs = whole(args.value('--jobs'), '--jobs', 1) ?? 2;
   const selected = selectCases(cases, { only: args.values('--only'), profile, strict });
   if (selected.length === 0) throw new UsageError('no case matches --only/--profile');
+  const maxTimeouts = args.flag('--keep-going') ? 0 : (whole(args.value('--max-timeouts'), '--max-timeouts', 1) ?? DEFAULT_MAX_TIMEOUTS);
+  if (args.flag('--keep-going') && args.value('--max-timeouts') !== undefined) throw new UsageError('--keep-going and --max-timeouts cannot be combined');
   const confinement = confinementOf(args);
-  const run = await certify({
-    implementation,
-    reference: referenceImplementation(),
-    cases: selected,
-    jobs,
-    confinement,
-    owner,
-    keepSandboxes: args.flag('--keep-sandboxes'),
-    onResult: progressReporter(),
-  });
+  const reference = referenceImplementation();
+  const containment = await describeContainment(implementation, reference, confinement, owner);
+  const interruption: Interruption = { signal: null };
+  const run = await whileInterruptible(interruption, () =>
+    certify({
+      implementation,
+      reference,
+      cases: selected,
+      jobs,
+      confinement,
+      owner,
+      keepSandboxes: args.flag('--keep-sandboxes'),
+      maxTimeouts,
+      interruption,
+      onResult: progressReporter(),
+    }),
+  );
   const document: ResultsDocument = {
-    suite: { name: 'qfc', version: bundledVersion(), corpusDigest: corpusDigest(selected), contract: 1 },
-    implementation: describeImplementation(implementation, profile ?? 'all', confinement === 'bwrap' ? 'bubblewrap' : 'none (unconfined)'),
+    suite: { name: 'qfc', version: bundledVersion(), corpusDigest: corpusDigest(selected), contract: CONTRACT_VERSION },
+    implementation: describeImplementation(implementation, profile ?? 'all', containment.line),
     summary: summarize(run.results),
-    run: { startedAt: run.startedAt, ms: run.ms, strict, jobs, uid: owner?.uid ?? process.getuid?.() ?? 0, command: commandLine },
+    run: {
+      startedAt: run.startedAt,
+      ms: run.ms,
+      strict,
+      jobs,
+      uid: owner?.uid ?? process.getuid?.() ?? 0,
+      command: commandLine,
+      containment: containment.facts,
+      ...(run.stoppedEarly === null ? {} : { stoppedEarly: run.stoppedEarly }),
+      ...(run.cleanupProblems.length === 0 ? {} : { cleanupProblems: run.cleanupProblems }),
+    },
     cases: run.results,
   };
   const out = publishReport(document, args.value('--out'));
@@ -64,6 +88,8 @@ async function runAndReport(args: ParsedArguments, cases: readonly CatalogueCase
       `report: ${join(out, 'index.html')}\n`,
   );
   if (args.flag('--keep-sandboxes')) process.stdout.write(`sandboxes kept in ${run.sandboxBase}\n`);
+  if (run.stoppedEarly !== null) process.stderr.write(`qfc: the run stopped early: ${run.stoppedEarly}\n`);
+  if (interruption.signal !== null) return interruption.signal === 'SIGINT' ? 130 : 143;
   return runFailed(document) ? 1 : 0;
 }
 

@@ -8,8 +8,11 @@
  * keeps what was found (a shrink in progress keeps its smallest input so far) and still
  * writes the report; a second Ctrl-C quits at once.
  */
+import { stopAllContained } from '../sandbox/run-contained.js';
+import { CONTRACT_VERSION } from '../adapters/contract-version.js';
 import { randomInt } from 'node:crypto';
-import { accessSync, chmodSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdtempSync } from 'node:fs';
+import { removeTree } from '../sandbox/sandbox-root.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { referenceImplementation } from '../adapters/bundled-implementations.js';
@@ -34,12 +37,12 @@ import { checkPrograms, confinementOf, implementationOf, ownerOf, profileOf, pub
 import { bundledVersion } from './version.js';
 
 export const FUZZ_FLAGS = ['--process', '--strict', '--keep-going', '--no-sandbox', '--help'];
-export const FUZZ_VALUES = ['--engine', '--seconds', '--runs', '--seed', '--receiver', '--sender', '--impl', '--profile', '--property', '--jobs', '--shrink-seconds', '--corpus', '--out', '--uid', '--gid', '--time-limit', '--replay'];
+export const FUZZ_VALUES = ['--engine', '--seconds', '--runs', '--seed', '--receiver', '--sender', '--impl', '--profile', '--property', '--jobs', '--shrink-seconds', '--corpus', '--out', '--uid', '--gid', '--time-limit', '--memory-limit', '--bind-ro', '--replay'];
 
 export const FUZZ_USAGE = `usage: qfc fuzz [--engine pbt] [--seconds N | --runs N] [--seed S] [--impl MANIFEST | --receiver CMD [--sender CMD] | --sender CMD]
                 [--process] [--profile default|allow-all-names|unsafe-symlinks] [--property round-trip|differential|invariants]...
                 [--jobs N] [--strict] [--keep-going] [--shrink-seconds N] [--corpus DIR] [--out DIR]
-                [--uid N [--gid N]] [--time-limit MS] [--no-sandbox]
+                [--uid N [--gid N]] [--time-limit MS] [--memory-limit MIB] [--bind-ro PATH]... [--no-sandbox]
        qfc fuzz --replay SEED:PATH [the same implementation, --process, --profile, --property, --strict and --uid options]
   Without an implementation, fuzzes the bundled reference pair in-process (--process: as programs in the sandbox).
   Stops at the first failure, shrinks it and saves it in the corpus (--keep-going: collects distinct ones).`;
@@ -56,10 +59,11 @@ function shellWord(word: string): string {
 /** The options that decide what a campaign draws and how it judges: a replay needs the same. */
 function sameInputOptions(args: ParsedArguments): string[] {
   const words: string[] = [];
-  for (const name of ['--impl', '--receiver', '--sender', '--profile', '--uid', '--gid', '--time-limit']) {
+  for (const name of ['--impl', '--receiver', '--sender', '--profile', '--uid', '--gid', '--time-limit', '--memory-limit']) {
     const value = args.value(name);
     if (value !== undefined) words.push(name, value);
   }
+  for (const path of args.values('--bind-ro')) words.push('--bind-ro', path);
   for (const property of args.values('--property')) words.push('--property', property);
   for (const flag of ['--process', '--strict', '--no-sandbox']) if (args.flag(flag)) words.push(flag);
   return words;
@@ -212,13 +216,19 @@ async function campaign(args: ParsedArguments, setup: CampaignSetup, commandLine
 
   const controller = new AbortController();
   let interrupts = 0;
-  const onInterrupt = (): void => {
+  const onInterrupt = (signal: NodeJS.Signals): void => {
     interrupts += 1;
-    if (interrupts > 1) process.exit(130);
-    process.stderr.write('\nqfc fuzz: interrupted: finishing the current inputs and writing the report (Ctrl-C again to quit at once)\n');
+    if (interrupts > 1) {
+      stopAllContained();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    process.stderr.write(`\nqfc fuzz: interrupted (${signal}): stopping the programs and writing the report (again to quit at once)\n`);
     controller.abort();
+    // A CI job's time-out gives little time: the programs in flight are stopped, not awaited.
+    if (signal === 'SIGTERM') stopAllContained();
   };
   process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
   const show = progress(budget);
   const reported: ReportedFinding[] = [];
   const startedAt = new Date().toISOString();
@@ -246,13 +256,14 @@ async function campaign(args: ParsedArguments, setup: CampaignSetup, commandLine
     });
   } finally {
     process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
   }
   show(result.statistics, true);
 
   const document = fuzzReport({
     campaign: result,
     findings: reported,
-    suite: { name: 'qfc', version: bundledVersion(), corpusDigest: `fuzz campaign, seed ${seed}`, contract: 1 },
+    suite: { name: 'qfc', version: bundledVersion(), corpusDigest: `fuzz campaign, seed ${seed}`, contract: CONTRACT_VERSION },
     implementation: describeImplementation(setup.implementation, setup.profile, setup.inProcess ? 'none (in-process: the bundled reference runs inside qfc)' : setup.runner.settings.confinement === 'bwrap' ? 'bubblewrap' : 'none (unconfined)'),
     run: { startedAt, ms: result.statistics.ms, strict: setup.runner.strict, jobs, uid: setup.owner?.uid ?? process.getuid?.() ?? 0, command: commandLine },
     execution: setup.inProcess ? 'in-process' : 'process',
@@ -285,6 +296,7 @@ export async function fuzzCommand(args: ParsedArguments, commandLine: string): P
   try {
     return target === null ? await campaign(args, setup, commandLine) : await replay(setup, target);
   } finally {
-    rmSync(setup.base, { recursive: true, force: true });
+    const problem = removeTree(setup.base);
+    if (problem !== null) process.stderr.write(`qfc fuzz: cleanup: ${problem}\n`);
   }
 }

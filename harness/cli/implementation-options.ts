@@ -8,7 +8,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { programProblem } from '../adapters/find-program.js';
 import { readManifest } from '../adapters/read-manifest.js';
 import { referenceImplementation, shellCommand } from '../adapters/bundled-implementations.js';
-import { PROFILES, UPSTREAM_PROFILE_ARGS, type Implementation, type Profile } from '../adapters/implementation.js';
+import { DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIME_LIMIT_MS, PROFILES, UPSTREAM_PROFILE_ARGS, type Implementation, type Profile } from '../adapters/implementation.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import type { ResultsDocument } from '../reports/results-document.js';
 import { pointLatest, renderReport, writeReport } from '../reports/write-report.js';
@@ -57,11 +57,23 @@ export function implementationOf(args: ParsedArguments): Implementation {
       receiver: commands.receiver === undefined ? null : { argv: shellCommand(commands.receiver, 'qfc-receiver'), profiles: UPSTREAM_PROFILE_ARGS, timeResolution: 'ns' },
       sender: commands.sender === undefined ? null : { argv: shellCommand(commands.sender, 'qfc-sender'), ignoreSymlinks: ['--ignore-symlinks'] },
       openInVm: null,
-      timeLimitMs: 10_000,
+      timeLimitMs: DEFAULT_TIME_LIMIT_MS,
+      memoryLimitMiB: DEFAULT_MEMORY_LIMIT_MIB,
+      bindRo: [],
     };
   } else implementation = referenceImplementation();
   const timeLimit = whole(args.value('--time-limit'), '--time-limit', 100);
-  return timeLimit === undefined ? implementation : { ...implementation, timeLimitMs: timeLimit };
+  const memoryLimit = whole(args.value('--memory-limit'), '--memory-limit', 16);
+  const bindRo = args.values('--bind-ro').map((path) => {
+    if (!existsSync(path)) throw new UsageError(`--bind-ro: no such file or directory: ${path}`);
+    return resolve(path);
+  });
+  return {
+    ...implementation,
+    ...(timeLimit === undefined ? {} : { timeLimitMs: timeLimit }),
+    ...(memoryLimit === undefined ? {} : { memoryLimitMiB: memoryLimit }),
+    bindRo: [...implementation.bindRo, ...bindRo],
+  };
 }
 
 /** `--uid/--gid`, or null to run the programs as qfc's own user. */

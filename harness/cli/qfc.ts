@@ -15,6 +15,7 @@ import { CORPUS_USAGE, CORPUS_VALUES, corpusCommand } from './corpus-command.js'
 import { PREDICT_USAGE, predictCommand } from './predict-command.js';
 import { REPORT_USAGE, reportCommand } from './report-command.js';
 import { bundledVersion } from './version.js';
+import { InitProgramError } from '../sandbox/init-program.js';
 
 const USAGE = `usage: qfc <command> [options]   (qfc <command> --help for each)
 
@@ -79,7 +80,14 @@ try {
   if (text !== '') process.stdout.write(`${text}\n`);
   process.exitCode = status;
 } catch (error) {
-  if (!(error instanceof UsageError || error instanceof ManifestError || error instanceof CorpusError)) throw error;
-  process.stderr.write(`qfc: ${error.message.split('\n')[0]}\n`);
-  process.exitCode = 2;
+  if (error instanceof UsageError || error instanceof ManifestError || error instanceof CorpusError || error instanceof InitProgramError) {
+    process.stderr.write(`qfc: ${error.message.split('\n')[0]}\n`);
+    process.exitCode = 2;
+  } else {
+    // A bug in qfc, not a verdict: one line (the stack with QFC_DEBUG=1), and a status that is
+    // neither 1 (a case failed, with a report) nor 2 (bad usage).
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`qfc: internal error: ${message.split('\n')[0]}${process.env.QFC_DEBUG === '1' && error instanceof Error ? `\n${error.stack}` : ' (QFC_DEBUG=1 shows where)'}\n`);
+    process.exitCode = 70;
+  }
 }

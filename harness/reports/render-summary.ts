@@ -53,6 +53,8 @@ export function renderSummary(document: ResultsDocument): string {
     '',
     `${status} — ${summary.total} ${engine === undefined ? 'cases' : 'runs'}: ${summary.pass} pass, ${summary.fail} fail, ${summary.nonStrict} non-strict, ${summary.info} info, ${summary.error} error, ${summary.skipped} skipped` +
       ` (${(document.run.ms / 1000).toFixed(1)} s, sandbox: ${implementation.sandbox}${document.run.strict ? ', strict' : ''})`,
+    ...(document.run.stoppedEarly === undefined ? [] : ['', `⚠️ the run stopped early: ${cell(document.run.stoppedEarly)}`]),
+    ...(document.run.cleanupProblems === undefined || document.run.cleanupProblems.length === 0 ? [] : ['', `⚠️ cleanup: ${cell(document.run.cleanupProblems.join('; '))}`]),
     ...(engine === undefined ? [] : engineLines(engine)),
     '',
     `| ${engine === undefined ? 'category' : 'input family'} | ${VERDICTS.join(' | ')} |`,

@@ -11,7 +11,20 @@ export interface ResultsDocument {
   readonly suite: { readonly name: string; readonly version: string; readonly corpusDigest: string; readonly contract: number };
   readonly implementation: { readonly name: string; readonly receiver: string | null; readonly sender: string | null; readonly openInVm: string | null; readonly profile: string; readonly sandbox: string };
   readonly summary: { readonly total: number; readonly pass: number; readonly fail: number; readonly nonStrict: number; readonly info: number; readonly error: number; readonly skipped: number };
-  readonly run: { readonly startedAt: string; readonly ms: number; readonly strict: boolean; readonly jobs: number; readonly uid: number; readonly command: string };
+  readonly run: {
+    readonly startedAt: string;
+    readonly ms: number;
+    readonly strict: boolean;
+    readonly jobs: number;
+    readonly uid: number;
+    readonly command: string;
+    /** What the programs ran as and with, read from inside the sandbox (probe-containment.ts). */
+    readonly containment?: Readonly<Record<string, unknown>>;
+    /** Why the run stopped before its last case (interrupted, too many time-outs). */
+    readonly stoppedEarly?: string;
+    /** What qfc could not clean up after the run. */
+    readonly cleanupProblems?: readonly string[];
+  };
   readonly cases: readonly CaseResult[];
   /** A fuzz campaign's statistics (absent for certify and replay). */
   readonly engine?: EngineReport;

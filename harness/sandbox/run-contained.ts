@@ -1,25 +1,32 @@
 /**
- * Run one implementation program, contained, with hard limits.
+ * Run one implementation program, contained, with hard limits (INTERPRETING.md §2).
  *
- * Under bubblewrap the whole host is mounted read-only, the sandbox root is the only
- * writable place, /tmp is private, there is no network, and the program dies with the
- * harness. Without bwrap the program runs unconfined (the caller says so loudly). Either
- * way the program gets its own process group that is killed at the time limit, stdout and
- * stderr are capped (a flood kills it), and files it writes are capped with RLIMIT_FSIZE
- * through prlimit when present. A hung or flooding program costs one verdict, never the run.
+ * Every program runs under qfc's supervisor, qfc-init (native/qfc-init.c): PID 1 of the
+ * program's own PID namespace, it applies the resource limits, measures peak memory, kills the
+ * run when it goes over its memory cap, and when the program exits it names and kills whatever
+ * the program left running. It reports on a descriptor the program does not hold.
  *
- * Under bwrap the program's stdin and stdout are FIFOs, not the pipes bwrap inherits:
- * bwrap's monitor process keeps its own copies of inherited descriptors open until it
- * exits, so a program that closes its stdout (the OpenInVM client after its file, a sender
- * after its end marker) would never be seen to do so. A small shell prologue opens the
- * FIFOs, tells the harness on fd 3 that it has, and execs the program; only the program
- * then holds them, and half-closes reach the other side as they do through qrexec.
+ * Under bubblewrap the program sees only a read-only view of the host (host-view.ts), its
+ * sandbox root writable, a private /tmp, no network, no capability beyond the file-permission
+ * ones a root receiver is predicted to use, and a seccomp filter that kills it for a system call
+ * no receiver needs (seccomp-filter.ts). Without bwrap it is unconfined (the caller says so
+ * loudly); the supervisor still gives it a PID namespace where it can, so it cannot signal qfc.
+ *
+ * Under bwrap the program's stdin and stdout are FIFOs, not the pipes bwrap inherits: bwrap's
+ * monitor process keeps its own copies of inherited descriptors open until it exits, so a
+ * program that closes its stdout (the OpenInVM client after its file, a sender after its end
+ * marker) would never be seen to do so. The supervisor opens the FIFOs, says so on the report
+ * descriptor, and only the program then holds them.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, constants, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { containedArgv, REPORT_FD, type FifoPair } from './contained-argv.js';
+import { initProgramPath } from './init-program.js';
+import { seccompFile } from './seccomp-file.js';
+import { parseSupervision, type Supervision } from './supervision.js';
 
 /** How a program is confined. */
 export type Confinement = 'bwrap' | 'none';
@@ -38,8 +45,10 @@ export interface ContainedRun {
   readonly stderrCap: number;
   /** RLIMIT_FSIZE for the program, in bytes. */
   readonly fileSizeCap: number;
+  /** The run's memory cap in bytes: resident memory of all its processes together. */
+  readonly memoryLimit: number;
   readonly confinement: Confinement;
-  /** Host paths under /tmp to keep visible (read-only) behind the private /tmp: the programs' own files. */
+  /** Host paths to show (read-only) besides the system's: the programs' own files (host-view.ts). */
   readonly visiblePaths?: readonly string[];
   /**
    * Make the private /tmp read-only (the sandbox root stays writable): for receivers, which
@@ -64,35 +73,24 @@ export interface ContainedResult {
   /** The program could not be started at all (a harness-side problem). */
   readonly spawnError: string | null;
   readonly ms: number;
+  /** What the supervisor saw (absent for runs that are not programs, like in-process ones). */
+  readonly supervision?: Supervision;
 }
 
-/**
- * Under bwrap the sandbox root is also mounted here, a path that is the same in every run,
- * so that a stored stream can aim absolute names and link targets at the observable
- * outside area (`/tmp/qfc-sandbox/outside/...`) and still hit it when replayed.
- */
-export const SANDBOX_ALIAS = '/tmp/qfc-sandbox';
+export { MAX_PROCESSES, ROOT_CAPABILITIES, SANDBOX_ALIAS, containedArgv } from './contained-argv.js';
+
+/** Bytes of the supervisor's report kept (it writes two short lines). */
+const REPORT_CAP = 1 << 16;
 
 let bwrapWorks: boolean | undefined;
 
 /** True when bubblewrap is installed and can create its namespaces here. */
 export function bwrapAvailable(): boolean {
   if (bwrapWorks === undefined) {
-    const probe = spawnSync('bwrap', ['--ro-bind', '/', '/', '--unshare-net', '--die-with-parent', '--', 'true'], { stdio: 'ignore', timeout: 10_000 });
+    const probe = spawnSync('bwrap', ['--ro-bind', '/', '/', '--unshare-net', '--unshare-pid', '--die-with-parent', '--', 'true'], { stdio: 'ignore', timeout: 10_000 });
     bwrapWorks = probe.status === 0;
   }
   return bwrapWorks;
-}
-
-const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((path) => existsSync(path));
-// Opens the FIFOs, says so on fd 3, closes fd 3, then becomes the program.
-const FIFO_PROLOGUE = 'exec <"$1" >"$2" || exit 126; printf r >&3; exec 3>&-; shift 2; exec "$@"';
-
-/** The FIFOs of one bwrap run, in a directory beside the sandbox root. */
-interface FifoPair {
-  readonly dir: string;
-  readonly input: string;
-  readonly output: string;
 }
 
 function makeFifos(writableRoot: string): FifoPair {
@@ -104,37 +102,14 @@ function makeFifos(writableRoot: string): FifoPair {
   return pair;
 }
 
-/** The full argv: bwrap's options, the FIFO prologue, prlimit, then the program. */
-export function containedArgv(run: ContainedRun, fifos: FifoPair | null = null): string[] {
-  const limited = PRLIMIT === undefined ? [...run.argv] : [PRLIMIT, `--fsize=${run.fileSizeCap}`, '--', ...run.argv];
-  if (run.confinement === 'none' || fifos === null) return limited;
-  return [
-    'bwrap',
-    '--ro-bind', '/', '/',
-    '--dev', '/dev',
-    '--proc', '/proc',
-    '--tmpfs', '/tmp',
-    ...(run.visiblePaths ?? []).filter((path) => existsSync(path)).flatMap((path) => ['--ro-bind', path, path]),
-    '--bind', run.writableRoot, run.writableRoot,
-    '--bind', run.writableRoot, SANDBOX_ALIAS,
-    '--ro-bind', fifos.dir, fifos.dir,
-    ...(run.readOnlyTmp === true ? ['--remount-ro', '/tmp'] : []),
-    '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-pid',
-    '--die-with-parent',
-    '--new-session',
-    '--chdir', run.cwd,
-    '--',
-    '/bin/sh', '-c', FIFO_PROLOGUE, 'qfc-io', fifos.input, fifos.output,
-    ...limited,
-  ];
-}
-
 /** A started program: feed its stdin, watch its stdout, await its end. */
 export interface ContainedProcess {
   /** Write to its stdin (ignored once it stopped reading). */
   write(bytes: Uint8Array): Promise<void>;
   /** Close its stdin. */
   end(): void;
+  /** Kill it now (qfc is stopping); its result says it was stopped. */
+  stop(): void;
   /** Called with each stdout chunk as it arrives (besides being collected). */
   onStdout(listener: (chunk: Buffer) => void): void;
   /** Called once when its stdout ends (it closed it or exited). */
@@ -142,24 +117,58 @@ export interface ContainedProcess {
   readonly done: Promise<ContainedResult>;
 }
 
+/** Every program running now, so that qfc can stop them all when it is stopped. */
+const running = new Set<ContainedProcess>();
+
+/** Kill every contained program still running (qfc got SIGINT or SIGTERM). */
+export function stopAllContained(): void {
+  for (const process of running) process.stop();
+}
+
+/** A result for a program that could not be started. */
+function notStarted(why: string, started: number): ContainedResult {
+  return { status: null, signal: null, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), timedOut: false, flooded: null, spawnError: why, ms: Date.now() - started };
+}
+
+/** A process that never started: its result is already known. */
+function failedProcess(result: ContainedResult): ContainedProcess {
+  return { write: async () => {}, end: () => {}, stop: () => {}, onStdout: () => {}, onStdoutEnd: (listener) => listener(), done: Promise.resolve(result) };
+}
+
 /** Start a program under the limits of `run` (its `stdin` bytes are ignored: use write()). */
 export function startContained(run: ContainedRun): ContainedProcess {
   const started = Date.now();
-  const fifos = run.confinement === 'bwrap' ? makeFifos(run.writableRoot) : null;
-  const [command, ...args] = containedArgv(run, fifos);
+  let init: string;
+  let fifos: FifoPair | null;
+  let filter: number | null = null;
+  try {
+    init = initProgramPath();
+    fifos = run.confinement === 'bwrap' ? makeFifos(run.writableRoot) : null;
+    const file = run.confinement === 'bwrap' ? seccompFile() : null;
+    if (file !== null) filter = openSync(file, 'r');
+  } catch (error) {
+    return failedProcess(notStarted((error as Error).message, started));
+  }
+  const [command, ...args] = containedArgv(run, fifos, init, filter !== null);
+  const stdio: ('pipe' | 'ignore' | number)[] = fifos === null ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['ignore', 'ignore', 'pipe', 'pipe'];
+  if (filter !== null) stdio.push(filter);
   const child = spawn(command!, args, {
     cwd: run.cwd,
     env: run.env,
-    stdio: fifos === null ? ['pipe', 'pipe', 'pipe'] : ['ignore', 'ignore', 'pipe', 'pipe'],
+    stdio,
     detached: true, // its own process group, killed as a whole
     ...(run.uid === undefined ? {} : { uid: run.uid, gid: run.gid ?? run.uid }),
   });
+  if (filter !== null) closeSync(filter); // the child has its copy; each run reads the filter from offset 0
 
   let stdinSink: Writable;
   let stdoutSource: Readable;
   // Under bwrap, closing our end of the input FIFO before the program has opened its end
-  // would lose what we wrote (a FIFO keeps no data once nobody holds it): wait for fd 3.
-  let opened: Promise<void> = Promise.resolve();
+  // would lose what we wrote (a FIFO keeps no data once nobody holds it): wait for `ready`.
+  let markOpened: () => void = () => {};
+  const opened = new Promise<void>((resolve) => {
+    markOpened = resolve;
+  });
   let holdOutput: number | null = null;
   const releaseOutput = (): void => {
     if (holdOutput !== null) closeSync(holdOutput);
@@ -170,26 +179,22 @@ export function startContained(run: ContainedRun): ContainedProcess {
     stdoutSource = child.stdout!;
   } else {
     // Our ends never block: stdin is opened read-write so the program's open does not wait for
-    // us, and stdout is held open for writing until the prologue has opened it, so that our
+    // us, and stdout is held open for writing until the supervisor has opened it, so that our
     // reader does not see an end before the program has begun.
     stdinSink = new Socket({ fd: openSync(fifos.input, constants.O_RDWR | constants.O_NONBLOCK), readable: false, writable: true });
     holdOutput = openSync(fifos.output, constants.O_RDWR | constants.O_NONBLOCK);
     stdoutSource = new Socket({ fd: openSync(fifos.output, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
-    opened = new Promise((resolve) => {
-      child.stdio[3]!.once('data', () => {
-        releaseOutput();
-        resolve();
-      });
-      child.once('close', () => resolve());
-    });
   }
 
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
+  const report: Buffer[] = [];
+  let reportBytes = 0;
   const listeners: ((chunk: Buffer) => void)[] = [];
   let stdoutBytes = 0;
   let stderrBytes = 0;
   let timedOut = false;
+  let stopped = false;
   let flooded: ContainedResult['flooded'] = null;
   let spawnError: string | null = null;
   let stdinOpen = true;
@@ -200,15 +205,33 @@ export function startContained(run: ContainedRun): ContainedProcess {
       // already gone
     }
   };
+  // The supervisor kills everything it supervises on SIGTERM and still reports; SIGKILL follows.
+  const terminate = (): void => {
+    try {
+      if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    setTimeout(kill, 500).unref();
+  };
   const timer = setTimeout(() => {
     timedOut = true;
-    kill();
+    terminate();
   }, run.timeLimitMs);
+  // The supervisor's first line says the FIFOs are open and the program about to start.
+  child.stdio[REPORT_FD]!.on('data', (chunk: Buffer) => {
+    reportBytes += chunk.length;
+    if (reportBytes <= REPORT_CAP) report.push(chunk);
+    if (chunk.includes(0x0a)) {
+      releaseOutput();
+      markOpened();
+    }
+  });
   stdoutSource.on('data', (chunk: Buffer) => {
     stdoutBytes += chunk.length;
     if (stdoutBytes > run.stdoutCap) {
       flooded ??= 'stdout';
-      kill();
+      terminate();
       return;
     }
     stdout.push(chunk);
@@ -218,7 +241,7 @@ export function startContained(run: ContainedRun): ContainedProcess {
     stderrBytes += chunk.length;
     if (stderrBytes > run.stderrCap) {
       flooded ??= 'stderr';
-      kill();
+      terminate();
     } else stderr.push(chunk);
   });
   stdinSink.on('error', () => {
@@ -236,19 +259,7 @@ export function startContained(run: ContainedRun): ContainedProcess {
     });
     child.on('close', (status, signal) => resolve([status, signal]));
   });
-  const done = exited.then(async ([status, signal]) => {
-    clearTimeout(timer);
-    kill(); // anything the program left running in its group
-    releaseOutput();
-    // A descendant that escaped the group may still hold stdout: do not wait for it forever.
-    const grace = setTimeout(() => stdoutSource.destroy(), 1000);
-    await stdoutClosed;
-    clearTimeout(grace);
-    stdinSink.destroy();
-    if (fifos !== null) rmSync(fifos.dir, { recursive: true, force: true });
-    return { status, signal, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), timedOut, flooded, spawnError, ms: Date.now() - started };
-  });
-  return {
+  const contained: ContainedProcess = {
     write: (bytes) =>
       new Promise((resolve) => {
         if (!stdinOpen || stdinSink.destroyed) return resolve();
@@ -268,13 +279,47 @@ export function startContained(run: ContainedRun): ContainedProcess {
         if (!stdinSink.destroyed) stdinSink.end(() => stdinSink.destroy());
       });
     },
+    stop: () => {
+      stopped = true;
+      terminate();
+    },
     onStdout: (listener) => listeners.push(listener),
     onStdoutEnd: (listener) => {
       if (stdoutSource.readableEnded || stdoutSource.destroyed) listener();
       else stdoutSource.once('close', listener);
     },
-    done,
+    done: exited.then(async ([status, signal]) => {
+      clearTimeout(timer);
+      markOpened();
+      kill(); // anything left in the group (the supervisor already killed what it supervised)
+      releaseOutput();
+      // A descendant that escaped supervision may still hold stdout: do not wait for it forever.
+      const grace = setTimeout(() => stdoutSource.destroy(), 1000);
+      await stdoutClosed;
+      clearTimeout(grace);
+      stdinSink.destroy();
+      if (fifos !== null) rmSync(fifos.dir, { recursive: true, force: true });
+      running.delete(contained);
+      const supervision = parseSupervision(Buffer.concat(report).toString('utf8'), run.memoryLimit);
+      // The supervisor passes the program's own end through; when it could not exec the program, say why.
+      if (supervision.execError !== null && spawnError === null) spawnError = `cannot run ${run.argv[0]}: ${supervision.execError}`;
+      const programStatus = supervision.final ? supervision.status : status;
+      const programSignal = supervision.final ? supervision.signal : signal;
+      return {
+        status: programStatus,
+        signal: programSignal,
+        stdout: Buffer.concat(stdout),
+        stderr: Buffer.concat(stderr),
+        timedOut: timedOut && !stopped,
+        flooded,
+        spawnError,
+        ms: Date.now() - started,
+        supervision: { ...supervision, stopped },
+      };
+    }),
   };
+  running.add(contained);
+  return contained;
 }
 
 /** Run a program with `run.stdin` as its whole input and wait. Never rejects. */

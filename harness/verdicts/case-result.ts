@@ -29,6 +29,10 @@ export interface CaseResult {
   /** Why the verdict is what it is, for a person. */
   readonly notes: readonly string[];
   readonly ms: number;
+  /** A program of the case hit its time limit (certify stops after several in a row). */
+  readonly timedOut?: boolean;
+  /** Peak resident memory of the case's program (the largest, for a pair), KiB. */
+  readonly peakMemoryKiB?: number;
   /** The stream fed or captured (hex, at most 64 KiB), for non-pass cases' hex dumps. */
   readonly streamHex?: string;
   readonly streamLength?: number;

@@ -16,6 +16,7 @@ import { encodePathKey } from '../../spec/path-key.js';
 import type { ContainedResult } from '../sandbox/run-contained.js';
 import { treeDifferences, type TreeComparison } from '../sandbox/tree-difference.js';
 import type { CaseViolation, Verdict } from './case-result.js';
+import { containmentViolations } from './containment-violations.js';
 
 /** What the judge needs. */
 export interface ReceiverEvidence {
@@ -75,8 +76,7 @@ function differences(prediction: Prediction, evidence: ReceiverEvidence): string
 export function judgeReceiver(evidence: ReceiverEvidence): ReceiverJudgement {
   const { run, spec, upstream } = evidence;
   const violations: CaseViolation[] = [];
-  if (run.timedOut) violations.push({ clause: 'inv.bounded', detail: `did not end within ${evidence.timeLimitMs} ms (killed)` });
-  if (run.flooded !== null) violations.push({ clause: 'inv.bounded', detail: `flooded ${run.flooded} (killed)` });
+  violations.push(...containmentViolations(run, 'the receiver', evidence.timeLimitMs));
   violations.push(...checkInvariants(evidence.before, evidence.after, evidence.context).map(({ clause, detail, path }) => ({ clause, detail: `${path}: ${detail}` })));
   const decoded = decodeResult(run.stdout);
   const succeeded = decoded.ok && decoded.value.errorCode === 0;

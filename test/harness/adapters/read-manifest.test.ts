@@ -15,13 +15,13 @@ describe('implementation manifests', () => {
 
   it('default what they leave out', () => {
     const implementation = parseManifest('{"contract":1,"name":"r","receiver":{"command":["/bin/recv"]}}', '/base');
-    expect(implementation).toEqual({ name: 'r', receiver: { argv: ['/bin/recv'], profiles: { default: [] }, timeResolution: 'ns' }, sender: null, openInVm: null, timeLimitMs: 10_000 });
+    expect(implementation).toEqual({ name: 'r', receiver: { argv: ['/bin/recv'], profiles: { default: [] }, timeResolution: 'ns' }, sender: null, openInVm: null, timeLimitMs: 10_000, memoryLimitMiB: 512, bindRo: [] });
   });
 
   const bad: readonly [string, string, string][] = [
     ['not JSON', '{', 'not JSON'],
     ['an array', '[]', 'the manifest must be an object'],
-    ['a wrong contract', '{"contract":2,"name":"x","receiver":{"command":["a"]}}', 'contract must be 1'],
+    ['a wrong contract', '{"contract":3,"name":"x","receiver":{"command":["a"]}}', 'contract must be one of 1, 2'],
     ['no name', '{"contract":1,"receiver":{"command":["a"]}}', 'name must be a non-empty string'],
     ['no program', '{"contract":1,"name":"x"}', 'the manifest names no program'],
     ['an unknown field', '{"contract":1,"name":"x","recever":{}}', "the manifest has an unknown field 'recever'"],

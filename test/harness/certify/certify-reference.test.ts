@@ -26,7 +26,8 @@ describe('qfc certify on the bundled reference pair', () => {
     expect(document.summary).toMatchObject({ fail: 0, nonStrict: 0, info: 0, error: 0 });
     // skipped only where root cannot check (an unwritable directory needs --uid)
     expect(document.cases.filter((result) => result.verdict === 'skipped').map((result) => result.id)).toEqual(process.getuid?.() === 0 ? ['unwritable-directory'] : []);
-    expect(document.implementation.sandbox).toBe('bubblewrap');
+    expect(document.implementation.sandbox).toMatch(/^bubblewrap \(uid \d+ gid \d+, capabilities /);
+    expect(document.run.containment).toMatchObject({ confinement: 'bwrap', noNewPrivs: true, seccomp: 2, memoryLimitMiB: 512 });
     expect(document.suite.corpusDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
     for (const file of ['junit.xml', 'summary.md', 'index.html']) expect(existsSync(join(out, file))).toBe(true);
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/<testsuites name="qfc certify: qfc reference \(native addon\)" tests="\d+" failures="0" errors="0">/);

@@ -22,6 +22,7 @@ function sandboxRun(script: string, extra: Partial<ContainedRun> = {}): Containe
     stdoutCap: 1 << 20,
     stderrCap: 1 << 16,
     fileSizeCap: 1 << 20,
+    memoryLimit: 256 << 20,
     confinement: 'bwrap',
     ...extra,
   };
@@ -45,7 +46,7 @@ describe('a contained run', () => {
     expect(existsSync('/tmp/qfc-private-probe')).toBe(false);
   });
 
-  it('keeps named directories under /tmp visible, read-only, behind the private /tmp', async () => {
+  it('keeps named directories visible, read-only, wherever they are (under /tmp too)', async () => {
     // a checkout under /tmp must still find its own programs
     const program = tempDir('qfc-visible-');
     writeFileSync(join(program, 'hello.sh'), 'echo visible\n');
@@ -106,5 +107,35 @@ describe('a contained run', () => {
     const result = await runContained(sandboxRun('', { argv: ['/nonexistent/program'], confinement: 'none' }));
     expect(result.spawnError !== null || result.status === 127 || result.status === 1).toBe(true);
     expect(result.stdout.length).toBe(0);
+  });
+
+  it('shows the host read-only and minimal: no /root, /home, /etc/shadow, /run, host /dev/shm, sockets', async () => {
+    const probe = [
+      'for p in /root /home /etc/shadow /etc/gshadow /etc/ssh /run/docker.sock /var /opt /srv /mnt /boot; do [ -e "$p" ] && echo "VISIBLE $p"; done',
+      'ls -A /dev/shm | wc -l',
+      'ls /usr/bin/env >/dev/null && echo usr-ok',
+      'head -c 4 /etc/passwd >/dev/null && echo passwd-ok',
+      'touch /usr/qfc-probe 2>/dev/null && echo WROTE-USR',
+    ].join('; ');
+    const result = await runContained(sandboxRun(probe));
+    expect(result.stdout.toString()).toBe('0\nusr-ok\npasswd-ok\n');
+  });
+
+  it('as root, keeps only the file-permission capabilities, with no_new_privs and the seccomp filter', async () => {
+    const result = await runContained(sandboxRun('grep -E "^(Uid|CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status'));
+    const status = result.stdout.toString();
+    const eff = /CapEff:\s*([0-9a-f]+)/.exec(status)?.[1];
+    const bits = BigInt(`0x${eff}`);
+    if (process.getuid?.() === 0) expect(bits).toBe((1n << 1n) | (1n << 3n) | (1n << 4n)); // DAC_OVERRIDE, FOWNER, FSETID
+    else expect(bits).toBe(0n);
+    expect(status).toMatch(/NoNewPrivs:\s*1/);
+    expect(status).toMatch(/Seccomp:\s*2/);
+  });
+
+  it('reports the supervisor: its mode and the peak memory of the run', async () => {
+    const result = await runContained(sandboxRun('true'));
+    expect(result.supervision?.final).toBe(true);
+    expect(result.supervision?.peakRssKiB).toBeGreaterThan(0);
+    expect(result.supervision?.leftoverCount).toBe(0);
   });
 });

@@ -1,0 +1,24 @@
+/**
+ * One case's sandbox, from creation to removal: whatever the program left in it (trees deeper
+ * than PATH_MAX, immutable files, mode-000 directories), removing it never throws; what could
+ * not be removed becomes a note on the case, never a replacement of its verdict.
+ */
+import { createSandbox, removeSandbox, type SandboxPaths } from '../sandbox/sandbox-root.js';
+import type { CaseResult } from '../verdicts/case-result.js';
+import type { RunSettings } from './run-settings.js';
+
+/** Run `body` in a fresh sandbox labelled `label`, then remove it (unless kept). */
+export async function inSandbox<T extends { readonly result: CaseResult }>(settings: RunSettings, label: string, body: (sandbox: SandboxPaths) => Promise<T>): Promise<T> {
+  const sandbox = createSandbox(settings.base, label, settings.owner ?? undefined);
+  let value: T;
+  try {
+    value = await body(sandbox);
+  } catch (error) {
+    const problem = settings.keepSandboxes ? null : removeSandbox(sandbox);
+    if (problem !== null) (error as Error).message += ` (and the sandbox was not removed: ${problem})`;
+    throw error;
+  }
+  const problem = settings.keepSandboxes ? null : removeSandbox(sandbox);
+  if (problem === null) return value;
+  return { ...value, result: { ...value.result, notes: [...value.result.notes, `cleanup: ${problem}`] } };
+}
