@@ -12,25 +12,12 @@ import { buildSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chownTree, createSandbox, removeSandbox, removeTree } from '../../../harness/sandbox/sandbox-root.js';
 import { walkSnapshot } from '../../../harness/sandbox/snapshot.js';
-import { tempDir } from '../../helpers/temp-dir.js';
+import { NOBODY, nobodyRunsNode, removeScratch, removeWithScratch, scratchDir } from '../../helpers/scratch-dir.js';
 
 const asRoot = process.getuid?.() === 0;
 
-// tempDir's own clean-up walks full paths and recursion-deep trees, and stops at the first it cannot
-// remove; hostile trees go through removeTree first (after hooks run last-registered first).
-const scratch: string[] = [];
-afterAll(() => {
-  for (const dir of scratch) removeTree(dir);
-});
-function scratchDir(prefix: string): string {
-  const dir = tempDir(prefix);
-  scratch.push(dir);
-  return dir;
-}
-const NOBODY = 65534;
+afterAll(removeScratch);
 const DEEP_NAME = 'd'.repeat(200);
-// The unprivileged runs need a node that nobody may run (the bundled module sits in /tmp).
-const nobodyRunsNode = asRoot && spawnSync(process.execPath, ['-e', '0'], { uid: NOBODY, gid: NOBODY }).status === 0;
 
 /**
  * A chain of 40 directories of 200-byte names under `parent`, ending in `file`, built by a
@@ -60,7 +47,7 @@ const flagDir: string | null = (() => {
     } catch {
       continue;
     }
-    scratch.push(dir);
+    removeWithScratch(dir);
     const probe = join(dir, 'probe');
     writeFileSync(probe, '');
     const works = chattr('+i', probe) && chattr('-i', probe);

@@ -14,26 +14,13 @@ import { removeTree } from '../../../harness/sandbox/sandbox-root.js';
 import { takeSnapshot, walkSnapshot } from '../../../harness/sandbox/snapshot.js';
 import { encodePathKey } from '../../../spec/path-key.js';
 import { ROOT_KEY, type SnapshotEntry } from '../../../spec/invariants/snapshot.js';
-import { tempDir } from '../../helpers/temp-dir.js';
+import { NOBODY, nobodyRunsNode, removeScratch, scratchDir } from '../../helpers/scratch-dir.js';
 
 const sha256 = (content: string | Buffer): string => createHash('sha256').update(content).digest('hex');
 const bytes = (...parts: (string | number[])[]): Buffer => Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))));
 const asRoot = process.getuid?.() === 0;
 
-// tempDir's own clean-up walks full paths and recursion-deep trees, and stops at the first it cannot
-// remove; hostile trees go through removeTree first (after hooks run last-registered first).
-const scratch: string[] = [];
-afterAll(() => {
-  for (const dir of scratch) removeTree(dir);
-});
-function scratchDir(prefix: string): string {
-  const dir = tempDir(prefix);
-  scratch.push(dir);
-  return dir;
-}
-const NOBODY = 65534;
-// The unprivileged walk needs a node that nobody may run (the bundled module sits in /tmp).
-const nobodyRunsNode = asRoot && spawnSync(process.execPath, ['-e', '0'], { uid: NOBODY, gid: NOBODY }).status === 0;
+afterAll(removeScratch);
 
 /** A chain of `depth` directories named `name` under `parent`, built by a shell that cd-s down it (each mkdir is one component). */
 function deepChain(parent: string, name: string, depth: number, content: string): void {
