@@ -186,6 +186,28 @@ describe.each(isRoot ? [['as root', []], ['as an unprivileged user', ['--uid', '
 });
 
 describe('hostile receivers and the run as a whole', () => {
+  it("cannot write into its FIFOs' directory nor see another run's FIFOs", async () => {
+    const run = await certifyHostile('fifo-dir', '', ['*/single-file', '*/nested-tree'], ['--jobs', '2']);
+    for (const result of run.cases) {
+      expect(stderrOf(result)).toMatch(/planted: Read-only file system/);
+      expect(stderrOf(result).match(/sees FIFO directory/g) ?? []).toHaveLength(1); // its own only
+      expect(result.verdict).toBe('pass');
+    }
+  });
+
+  it('a hostile sender is blamed for what it leaves running, not the receiver', async () => {
+    const before = new Set(qfcDirectories());
+    const out = join(tempDir('qfc-hostile-report-'), 'run');
+    const sender = `${hostile} daemon -- ${process.execPath} ${new URL('../../../dist/bin/qfile-agent.js', import.meta.url).pathname}`;
+    const status = await new Promise<number | null>((resolve) => spawn(process.execPath, [QFC, 'certify', '--sender', sender, '--only', 'sender/send-single-file', '--out', out], { stdio: 'ignore' }).on('close', resolve));
+    expect(status).toBe(1);
+    const result = (JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ResultsDocument).cases[0]!;
+    expect(details(result)).toMatch(/^the sender left 1 process running/);
+    expect(details(result)).not.toMatch(/the receiver/);
+    expect(hostileProcesses()).toEqual([]);
+    expect(qfcDirectories().filter((name) => !before.has(name))).toEqual([]);
+  });
+
   it('a receiver that hangs ignoring SIGTERM: K time-outs in a row stop the run, the rest is error', async () => {
     const run = await certifyHostile('hang', '', ['*/single-file', '*/nested-tree', '*/empty-stream', '*/dotdot-leading'], ['--time-limit', '300', '--max-timeouts', '2']);
     expect(run.cases.map((result) => result.verdict)).toEqual(['fail', 'fail', 'error', 'error']);
