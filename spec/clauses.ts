@@ -109,6 +109,7 @@ export const CLAUSES = [
   clause('quirk.no-leftover', '6.3', 'MUST', 'receiver', 'A regular file that fails (limit, short content, taken name, bad time) leaves nothing behind under any name.'),
   clause('quirk.no-set-id', '6.4', 'MUST', 'receiver', 'The setuid and setgid bits are never applied; the other permission bits and the sticky bit are.'),
   clause('quirk.directory-size', '6.5', 'MUST', 'receiver', 'Only file contents and link targets count against the byte limit, never a directory\'s size.'),
+  clause('quirk.directory-times', '6.6', 'MUST', 'receiver', 'A directory\'s nanosecond fields are checked on its first header too: a directory header with a field above 999,999,999 is rejected with EINVAL (22) before the directory is created, even when the header is never repeated.'),
 
   // §7 invariants
   clause('inv.no-escape', '7.1', 'MUST', 'receiver', 'Nothing outside the target directory is created, modified, removed, or written through a link.'),

@@ -26,7 +26,8 @@ export type QuirkId =
   | 'nsec-fatal'
   | 'leftover-file'
   | 'set-id-applied'
-  | 'directory-size-counted';
+  | 'directory-size-counted'
+  | 'directory-times-deferred';
 
 /** The positions, by quirk number. */
 export const QUIRK_POSITIONS: readonly QuirkPosition[] = [
@@ -69,5 +70,13 @@ export const QUIRK_POSITIONS: readonly QuirkPosition[] = [
     upstream: 'A directory\'s st_size is added to the byte total when its header repeats (after the fact, without a check), so the same stream passes or fails the byte limit depending on the filesystem.',
     spec: 'Only file contents and link targets count against the byte limit.',
     why: 'The limit bounds what the sender ships; a directory\'s size is filesystem metadata that the stream does not carry, so counting it makes the verdict depend on the target filesystem instead of the stream.',
+  },
+  {
+    id: 'directory-times-deferred',
+    quirk: 6,
+    clause: 'quirk.directory-times',
+    upstream: 'A directory\'s times are checked (and applied) only when its header repeats: a directory sent once with a nanosecond field over 999,999,999 is created 0700 with the clock\'s times and the stream goes on, possibly to success.',
+    spec: 'Every directory header\'s nanosecond fields are checked, the first one\'s included: a field over 999,999,999 is rejected with EINVAL (22) and a result header carrying the name, before the directory is created, as for a regular file (quirk 2).',
+    why: 'Whether a header is acceptable must follow from its own bytes, not from whether the same header comes again: upstream accepts the bad field on a directory\'s first header and dies on it (quirk 2) on the repeat. The first header is the earliest point to refuse it, with a result and nothing left behind.',
   },
 ];

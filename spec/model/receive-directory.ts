@@ -1,7 +1,8 @@
 /**
  * A directory entry (PROTOCOL §2): created 0700 on its first header, given its mode and
  * times when the header comes again (the sender repeats it after the children, so a
- * read-only directory can still be filled).
+ * read-only directory can still be filled). Upstream looks at the times only then
+ * (quirk 6); the spec checks them on every header.
  */
 import type { FileHeader } from '../codec/file-header.js';
 import { Errno, FATAL_EXIT_STATUS, U32_MAX } from '../constants.js';
@@ -24,7 +25,9 @@ export function receiveDirectory(state: ReceiverState, header: FileHeader, name:
     state.quirks.add('directory-name-errno');
     return stop(NEGATED_EILSEQ, name, 'name', 'dir.name-valid');
   }
-  if (!state.upstream && !timesValid(header)) return stop(Errno.EINVAL, name, 'header', 'quirk.nsec-range');
+  const validTimes = timesValid(header);
+  if (!validTimes) state.exercise('quirk.directory-times');
+  if (!state.upstream && !validTimes) return stop(Errno.EINVAL, name, 'header', 'quirk.nsec-range');
 
   const place = walkToParent(state, name, 'dir.repeat-not-directory');
   if (isOutcome(place)) return place;
@@ -34,6 +37,8 @@ export function receiveDirectory(state: ReceiverState, header: FileHeader, name:
   const made = volume.makeDirectory(parent, last);
   if (made === 0) {
     state.exercise('wire.directory-no-payload', 'dir.create-private');
+    // Only upstream gets here with bad times: they wait, unchecked, for a repeat that may never come.
+    if (!validTimes) state.quirks.add('directory-times-deferred');
     return null; // new: mode and times wait for the repeated header
   }
   if (made !== Errno.EEXIST) return stop(made, name, 'name', systemCallClause(made, 'dir.repeat-not-directory'));
@@ -47,7 +52,7 @@ export function receiveDirectory(state: ReceiverState, header: FileHeader, name:
     // Counted after the fact, without a check: only a later entry can trip the limit.
     state.totalBytes += BigInt(state.options.directorySize);
     if (state.options.bytesLimit !== 0n) state.quirks.add('directory-size-counted');
-    if (!timesValid(header)) {
+    if (!validTimes) {
       state.quirks.add('nsec-fatal');
       return { ...stop(FATAL_EXIT_STATUS, name, 'header', 'quirk.nsec-range'), sent: false };
     }

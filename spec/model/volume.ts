@@ -44,6 +44,11 @@ interface EntryMeta {
   mtimeNs: bigint | null;
 }
 
+/**
+ * The setgid bit alone. mkdir(2) copies it from a parent directory to the new one (so a
+ * shared group directory stays shared all the way down); files do not take it.
+ */
+const S_ISGID = 0o2000;
 const READ = 0o400;
 const WRITE = 0o200;
 const SEARCH = 0o100;
@@ -78,13 +83,18 @@ export class ReceiverVolume {
     return { ok: true, parent };
   }
 
-  /** `mkdirat(parent, name, 0700)`: 0, EACCES or EEXIST. */
+  /**
+   * `mkdirat(parent, name, 0700)`: 0, EACCES or EEXIST. As in Linux, the new directory is
+   * setgid when its parent is, whatever mode was asked for.
+   */
   makeDirectory(parent: string, name: Uint8Array): number {
     const path = childPath(parent, name);
     const refused = this.#refuseCreate(parent, path, name);
     if (refused !== 0) return refused;
     this.#fs.mkdirSync(path, { mode: 0o777 });
-    this.#record(parent, name, path, NEW_DIRECTORY_PERMISSIONS);
+    // The target directory itself is the receiving user's plain directory, never setgid.
+    const inherited = parent === '' ? 0 : this.#meta.get(parent)!.permissions & S_ISGID;
+    this.#record(parent, name, path, NEW_DIRECTORY_PERMISSIONS | inherited);
     return 0;
   }
 

@@ -60,7 +60,9 @@ const ROWS: readonly Row[] = [
   { stream: [dir('d'), dir('d'), ok], options: { bytesLimit: 100 }, exercises: ['quirk.directory-size', 'inv.limits'] },
   // modes and times
   { stream: [file('f', 'x', { mode: 0o4755 }), ok], exercises: ['quirk.no-set-id'] },
-  { stream: [file('f', 'x', { mtimeNsec: 1_000_000_000 }), ok], exercises: ['quirk.nsec-range'] },
+  { stream: [file('f', 'x', { mtimeNsec: 1_000_000_000 }), ok], exercises: ['quirk.nsec-range'], not: ['quirk.directory-times'] },
+  { stream: [dir('d', { atimeNsec: 1_000_000_000 }), ok], exercises: ['quirk.nsec-range', 'quirk.directory-times'] },
+  { stream: [dir('d', { atimeNsec: 1_000_000_000 }), ok], options: { mode: 'upstream' }, exercises: ['quirk.directory-times', 'dir.create-private', 'recv.end-success'] },
   // a read-only directory filled later: refused for a user, let through for root
   { stream: [dir('d'), dir('d', { mode: 0o555 }), file('d/f'), ok], exercises: ['recv.user-permissions'] },
   { stream: [dir('d'), dir('d', { mode: 0o555 }), file('d/f'), ok], options: { privileged: true }, exercises: ['recv.user-permissions', 'recv.end-success'] },

@@ -500,14 +500,14 @@ const BRANCHES: readonly Branch[] = [
     clause: 'quirk.nsec-range',
   },
   {
-    name: 'quirk 2 (upstream): a new directory ignores a bad nsec, its repeat dies',
+    name: 'quirk 2 (upstream): a new directory ignores a bad nsec (quirk 6), its repeat dies',
     stream: [dir('d', { atimeNsec: 1_000_000_000 }), dir('d', { mode: 0o555, atimeNsec: 1_000_000_000 }), endMarker()],
     options: UPSTREAM,
     result: [1, 'd'],
     sent: false,
     tree: ['dir d 0700'],
     clause: 'quirk.nsec-range',
-    quirks: ['nsec-fatal'],
+    quirks: ['directory-times-deferred', 'nsec-fatal'],
   },
   {
     name: 'symlink headers are exempt from the nsec rule (their times are never applied)',
@@ -515,6 +515,24 @@ const BRANCHES: readonly Branch[] = [
     result: [0, 'd/l'],
     tree: ['dir d 0700', 'link d/l -> x'],
     clause: 'recv.end-success',
+  },
+  // --- quirk 6: a directory's times on its first header
+  {
+    name: 'quirk 6 (spec): a directory sent once with a bad nsec is refused before it exists',
+    stream: [dir('d', { mtimeNsec: 1_000_000_000 }), file('d/f', 'x'), endMarker()],
+    result: [Errno.EINVAL, 'd'],
+    tree: [],
+    clause: 'quirk.nsec-range',
+    consumed: H + 2,
+  },
+  {
+    name: 'quirk 6 (upstream): a directory sent once with a bad nsec is created 0700 and the stream succeeds',
+    stream: [dir('d', { mtimeNsec: 1_000_000_000 }), file('d/f', 'x'), endMarker()],
+    options: UPSTREAM,
+    result: [0, 'd/f'],
+    tree: ['dir d 0700', 'file d/f 0644 1B t=0/0'],
+    clause: 'recv.end-success',
+    quirks: ['directory-times-deferred'],
   },
   // --- quirk 3: leftovers without O_TMPFILE
   {
