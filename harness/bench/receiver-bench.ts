@@ -6,8 +6,14 @@
  *   throughput   one N MiB file (default 1024) through qfile-unpacker, vs `cat > file`
  *                (and vs `cat > file; sync -f file`, since the receiver flushes before answering)
  *   peak RSS     VmHWM of the receiver during the large transfer
+ *   time to first finding
+ *                a pbt campaign (one lane, fixed seed) against each flaw of the naive test
+ *                receiver: runs and seconds to find it (time-to-find.ts), vs the same inputs
+ *                against the naive receiver with no flaw
  *
- * Options: --size-mib N, --runs N (cold start samples, default 30), --backend native|fallback.
+ * Options: --size-mib N, --runs N (cold start samples, default 30), --backend native|fallback,
+ * --fuzz-seed N (default 1), --fuzz-runs N (the most a campaign runs, default 300),
+ * --only cold-start|throughput|time-to-find (repeatable; default all).
  * Figures only: nothing here passes or fails.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -18,6 +24,7 @@ import { buildStream } from '../../spec/builder/build-stream.js';
 import { endMarker, file } from '../../spec/builder/stream-parts.js';
 import { encodeFileHeader } from '../../spec/codec/file-header.js';
 import { PACKAGE_ROOT } from '../package-root.js';
+import { timeToFindSection } from './time-to-find.js';
 
 const RECEIVER = join(PACKAGE_ROOT, 'dist', 'bin', 'qfile-unpacker.js');
 const MIB = 1 << 20;
@@ -31,6 +38,20 @@ function option(name: string, fallback: number): number {
     process.exit(2);
   }
   return value;
+}
+
+const SECTIONS = ['cold-start', 'throughput', 'time-to-find'] as const;
+
+/** The sections `--only` asks for (all without it). */
+function sections(): Set<string> {
+  const asked = process.argv.flatMap((arg, index) => (process.argv[index - 1] === '--only' ? arg.split(',') : []));
+  for (const name of asked) {
+    if (!(SECTIONS as readonly string[]).includes(name)) {
+      process.stderr.write(`bench: --only takes ${SECTIONS.join(', ')}\n`);
+      process.exit(2);
+    }
+  }
+  return new Set(asked.length === 0 ? SECTIONS : asked);
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1]!;
@@ -78,17 +99,26 @@ async function stream(command: string, args: string[], cwd: string, env: NodeJS.
 async function main(): Promise<void> {
   const sizeMiB = option('--size-mib', 1024);
   const runs = option('--runs', 30);
+  const only = sections();
   const backendIndex = process.argv.indexOf('--backend');
   const backend = backendIndex === -1 ? 'native' : process.argv[backendIndex + 1]!;
   const env = { ...process.env, QFC_RECEIVER_BACKEND: backend };
   const version = spawnSync(process.execPath, [RECEIVER, '--version'], { env, encoding: 'utf8' }).stdout.trim().replace('\n', ', ');
   console.log(`${version}; node ${process.version}; ${sizeMiB} MiB file; ${runs} cold-start runs`);
 
+  if (only.has('cold-start')) coldStart(runs, env);
+  if (only.has('throughput')) await throughput(sizeMiB, env);
+  if (only.has('time-to-find')) await timeToFindSection(option('--fuzz-seed', 1), option('--fuzz-runs', 300), (line) => console.log(line));
+}
+
+function coldStart(runs: number, env: NodeJS.ProcessEnv): void {
   const empty = buildStream([endMarker()]);
   const receiverStart = median(timeRuns(runs, process.execPath, [RECEIVER], empty, env));
   const nodeStart = median(timeRuns(runs, process.execPath, ['-e', ''], empty, env));
   console.log(`cold start: qfile-unpacker ${receiverStart.toFixed(1)} ms (median), node -e '' ${nodeStart.toFixed(1)} ms, ratio ${(receiverStart / nodeStart).toFixed(2)}`);
+}
 
+async function throughput(sizeMiB: number, env: NodeJS.ProcessEnv): Promise<void> {
   const data = Buffer.alloc(MIB, 0xa5);
   const size = BigInt(sizeMiB) * BigInt(MIB);
   const header = buildStream([file('big', '', { header: { filelen: size } })]);

@@ -37,7 +37,7 @@ function engineLines(engine: EngineReport): string[] {
       ` properties ${engine.properties.join(', ')}${engine.interrupted ? '; interrupted' : ''}`,
   ];
   for (const finding of engine.findings) {
-    lines.push('', `### ${finding.property} broken: \`${finding.id}\``, '', `found after ${(finding.msToFind / 1000).toFixed(1)} s, shrunk in ${(finding.msToShrink / 1000).toFixed(1)} s (${finding.shrinks} steps); corpus: ${cell(finding.corpus)}`, '');
+    lines.push('', `### ${finding.property} broken: \`${finding.id}\``, '', `found after ${finding.runsToFind} runs (${(finding.msToFind / 1000).toFixed(1)} s), shrunk in ${(finding.msToShrink / 1000).toFixed(1)} s (${finding.shrinks} steps); corpus: ${cell(finding.corpus)}`, '');
     lines.push('```', ...finding.minimalStream, '```', '', `replay: \`${finding.replay}\``);
   }
   const exercised = Object.values(engine.clauseCounts).filter((count) => count > 0).length;

@@ -40,6 +40,8 @@ export interface EngineFinding {
   readonly replay: string;
   readonly shrinks: number;
   readonly msToFind: number;
+  /** Runs of the campaign until this finding (its place in the seed's sequence). */
+  readonly runsToFind: number;
   readonly msToShrink: number;
   /** Where it was saved in the corpus, or why not. */
   readonly corpus: string;

@@ -31,8 +31,24 @@ export interface Finding {
   readonly run: InputRun;
   /** Shrink steps that were accepted (fast-check's, then the part-by-part reduction's). */
   readonly shrinks: number;
+  /** Inputs the campaign had run when it found this (all lanes together; with one lane, fixed by the seed). */
+  readonly runsToFind: number;
   readonly msToFind: number;
   readonly msToShrink: number;
+}
+
+/**
+ * One input kept as an example of a non-pass verdict, with where it came from: the
+ * `seed:path` of a run that was not shrunk is its batch seed and its index in the batch,
+ * so `qfc fuzz --replay seed:path` draws the same input again.
+ */
+export interface Sample {
+  readonly result: CaseResult;
+  readonly input: FuzzInput;
+  /** The stream the receiver saw (for a tree, the one the sender wrote). */
+  readonly stream: Uint8Array;
+  readonly seed: number;
+  readonly path: string;
 }
 
 /** What the campaign counted. */
@@ -70,7 +86,7 @@ export interface CampaignOptions {
 export interface CampaignResult {
   readonly findings: readonly Finding[];
   /** First example of each kind of non-strict, info and error verdict. */
-  readonly samples: readonly CaseResult[];
+  readonly samples: readonly Sample[];
   readonly statistics: CampaignStatistics;
   readonly interrupted: boolean;
 }
@@ -114,7 +130,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const statistics: CampaignStatistics = { runs: 0, execs: 0, ms: 0, verdicts: emptyCounts(), families: {}, clauses: {} };
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  const samples = new Map<string, CaseResult>();
+  const samples = new Map<string, Sample>();
   let begun = 0;
   // In-process runs can chain promises without ever returning to the event loop, which
   // would hold back signals (Ctrl-C) and output: give it a turn every few milliseconds.
@@ -127,7 +143,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const aborted = (): boolean => options.signal?.aborted === true;
   const spent = (): boolean => aborted() || Date.now() >= deadline || (options.runs !== null && begun >= options.runs) || (!options.keepGoing && findings.length > 0);
 
-  const count = (input: FuzzInput, run: InputRun): void => {
+  const count = (input: FuzzInput, run: InputRun, seed: number, position: number): void => {
     statistics.runs += 1;
     statistics.verdicts[run.result.verdict] += 1;
     const row = (statistics.families[family(input)] ??= emptyCounts());
@@ -136,7 +152,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     const { verdict } = run.result;
     if ((verdict === 'non-strict' || verdict === 'info' || verdict === 'error') && samples.size < SAMPLES) {
       const key = `${verdict}:${run.result.violations[0]?.clause ?? run.result.notes[0]?.slice(0, 60) ?? ''}`;
-      if (!samples.has(key)) samples.set(key, run.result);
+      if (!samples.has(key)) samples.set(key, { result: run.result, input, stream: run.stream, seed, path: String(position) });
     }
     options.onRun?.(run, statistics);
   };
@@ -145,7 +161,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     for (let batch = 0; !spent(); batch++) {
       const seed = batchSeed(options.seed, index, batch);
       // The first failure of the batch fixes what shrinking must keep showing.
-      let first: { property: PropertyId; signature: string; at: number } | null = null;
+      let first: { property: PropertyId; signature: string; at: number; runs: number } | null = null;
+      // Index in the batch of the run under way: fast-check's path of an input it did not shrink.
+      let position = -1;
       let smallest: { input: FuzzInput; run: InputRun } | null = null;
       let shrinks = 0;
       let shrinkDeadline = Infinity;
@@ -161,6 +179,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
         return run;
       };
       const property = fc.asyncProperty(arbitrary, async (input) => {
+        if (first === null) position += 1;
         await breathe();
         if (first === null && spent()) return true; // the budget is spent: let the batch run out
         if (first !== null && (aborted() || Date.now() >= shrinkDeadline)) return true; // stop shrinking, keep the smallest
@@ -169,12 +188,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
           statistics.execs += 1;
         }
         const run = first === null ? await runInput(input, options.runner) : await shrinkRun(input);
-        if (first === null) count(input, run);
+        if (first === null) count(input, run, seed, position);
         if (run.property === null) return true;
         if (first === null) {
           // A bug already found and shrunk is counted, not shrunk again.
           if (seen.has(signature(run.property, run))) return true;
-          first = { property: run.property, signature: signature(run.property, run), at: Date.now() };
+          first = { property: run.property, signature: signature(run.property, run), at: Date.now(), runs: statistics.runs };
           seen.add(first.signature); // claimed: no other lane shrinks the same bug
           shrinkDeadline = first.at + options.shrinkMs;
         } else if (signature(run.property, run) !== first.signature) return true; // another bug: do not drift to it
@@ -184,7 +203,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       });
       const details = await fc.check(property, { seed, numRuns: BATCH_SIZE });
       if (!details.failed || first === null || smallest === null) continue;
-      const found = first as { property: PropertyId; signature: string; at: number };
+      const found = first as { property: PropertyId; signature: string; at: number; runs: number };
       const minimal = smallest as { input: FuzzInput; run: InputRun };
       let run = minimal.run;
       const fcInput = minimal.input;
@@ -204,6 +223,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
         input: minimal.input,
         run,
         shrinks,
+        runsToFind: found.runs,
         msToFind: found.at - started,
         msToShrink: Date.now() - found.at,
       };

@@ -20,7 +20,7 @@ function finding(input: FuzzInput, clause = 'inv.no-escape'): Finding {
     id: 'pbt-hostile', kind: input.kind === 'tree' ? 'sender' : 'receiver', category: 'hostile', title: 't', clauses: [], profile: 'default', verdict: 'fail',
     expected: { errorCode: 40 }, observed: { errorCode: 0 }, violations: [{ clause, detail: 'x: file created outside the target' }], notes: [], ms: 1,
   };
-  return { property: 'invariants', seed: 42, path: '3:0:1', input, run: { result, stream, exercised: [], property: 'invariants' }, shrinks: 2, msToFind: 10, msToShrink: 5 };
+  return { property: 'invariants', seed: 42, path: '3:0:1', input, run: { result, stream, exercised: [], property: 'invariants' }, shrinks: 2, runsToFind: 7, msToFind: 10, msToShrink: 5 };
 }
 
 const hostile = (limits: { bytes?: bigint; files?: bigint } = {}): FuzzInput => ({ kind: 'stream', family: 'hostile', stream, settings: { profile: 'default', limits } });
