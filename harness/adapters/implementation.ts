@@ -2,6 +2,7 @@
  * An implementation under test, as qfc runs it (INTERPRETING.md): the commands of its
  * receiver, sender and OpenInVM pair, with the arguments of each profile.
  */
+import type { LimitsContract } from './limits-contract.js';
 
 /** Receiver profiles of the catalogue (PROTOCOL §2 settings). */
 export const PROFILES = ['default', 'allow-all-names', 'unsafe-symlinks'] as const;
@@ -13,6 +14,8 @@ export interface ReceiverProgram {
   /** Arguments per supported profile. */
   readonly profiles: Readonly<Partial<Record<Profile, readonly string[]>>>;
   readonly timeResolution: 'ns' | 'us';
+  /** How it takes the byte and file limits (default: QFC_BYTES_LIMIT / QFC_FILES_LIMIT). */
+  readonly limits?: LimitsContract;
 }
 
 /** A sender program. */

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ACCEPTED_CONTRACTS, CONTRACT_VERSION } from './contract-version.js';
+import type { LimitPassing, LimitsContract } from './limits-contract.js';
 import { DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIME_LIMIT_MS, PROFILES, type Implementation, type Profile } from './implementation.js';
 
 /** A manifest that cannot be used; the message is one line for the user. */
@@ -36,6 +37,28 @@ function argv(value: unknown, field: string, base: string): string[] {
   return strings(value, field, true).map((arg) => (arg.startsWith('./') || arg.startsWith('../') ? resolve(base, arg) : arg));
 }
 
+/** One limit's passing: `["--bytes-limit", "{}"]` or `{ "env": "NAME" }`; absent: not taken. */
+function limitPassing(value: unknown, field: string): LimitPassing | null {
+  if (value === undefined) return null;
+  if (Array.isArray(value)) {
+    const args = strings(value, field, true);
+    if (!args.some((arg) => arg.includes('{}'))) throw new ManifestError(`${field} must hold {} where the value goes`);
+    return { args };
+  }
+  const section = object(value, field);
+  only(section, field, ['env']);
+  if (typeof section.env !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(section.env)) throw new ManifestError(`${field}.env must be an environment variable name`);
+  return { env: section.env };
+}
+
+/** `receiver.limits`: null (takes none) or how each limit is passed. */
+function limitsOf(value: unknown): LimitsContract {
+  if (value === null) return null;
+  const section = object(value, 'receiver.limits');
+  only(section, 'receiver.limits', ['bytes', 'files']);
+  return { bytes: limitPassing(section.bytes, 'receiver.limits.bytes'), files: limitPassing(section.files, 'receiver.limits.files') };
+}
+
 /** Parse a manifest's JSON text; `base` is its directory. */
 export function parseManifest(text: string, base: string): Implementation {
   let json: unknown;
@@ -57,14 +80,14 @@ export function parseManifest(text: string, base: string): Implementation {
   let receiver: Implementation['receiver'] = null;
   if (manifest.receiver !== undefined) {
     const section = object(manifest.receiver, 'receiver');
-    only(section, 'receiver', ['command', 'profiles', 'timeResolution']);
+    only(section, 'receiver', ['command', 'profiles', 'timeResolution', 'limits']);
     const profiles: Partial<Record<Profile, string[]>> = {};
     const given = section.profiles === undefined ? { default: [] } : object(section.profiles, 'receiver.profiles');
     only(given, 'receiver.profiles', PROFILES);
     for (const [profile, args] of Object.entries(given)) profiles[profile as Profile] = strings(args, `receiver.profiles.${profile}`, false);
     const resolution = section.timeResolution ?? 'ns';
     if (resolution !== 'ns' && resolution !== 'us') throw new ManifestError("receiver.timeResolution must be 'ns' or 'us'");
-    receiver = { argv: argv(section.command, 'receiver.command', base), profiles, timeResolution: resolution };
+    receiver = { argv: argv(section.command, 'receiver.command', base), profiles, timeResolution: resolution, ...('limits' in section ? { limits: limitsOf(section.limits) } : {}) };
   }
   let sender: Implementation['sender'] = null;
   if (manifest.sender !== undefined) {

@@ -53,6 +53,11 @@ export interface SenderCase extends CaseBase {
   readonly answer: 'receiver' | ScriptedAnswer;
   /** The sender's exit status the spec demands. */
   readonly exitStatus: 0 | 1;
+  /**
+   * What upstream's sender does instead, a documented and harmless difference: that exit
+   * status, and nothing else wrong, is `info` with `why`.
+   */
+  readonly upstream?: { readonly exitStatus: 0 | 1; readonly why: string };
   /** Bytes of a remote name that must not reach the sender's stderr raw (sanitization). */
   readonly unsafeRemoteName?: Uint8Array;
 }
@@ -69,6 +74,11 @@ export interface EditorCase extends CaseBase {
   readonly fileName: string;
   /** The client's directory is read-only: the reply must go to the client's temporary directory. */
   readonly unwritableDirectory?: boolean;
+  /**
+   * What upstream's vm-file-editor does instead, documented as harmless in a disposable VM:
+   * violations that exactly this explains make the case `info` with `why`.
+   */
+  readonly upstream?: { readonly does: 'leaves-empty-private-directory' | 'sends-back-through-link'; readonly why: string };
 }
 
 /** Any case. */

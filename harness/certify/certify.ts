@@ -15,6 +15,7 @@ import type { CatalogueCase } from '../catalogue/catalogue-case.js';
 import { stopAllContained, type Confinement } from '../sandbox/run-contained.js';
 import { removeTree } from '../sandbox/sandbox-root.js';
 import type { CaseResult, Verdict } from '../verdicts/case-result.js';
+import type { Oracle } from '../verdicts/judge-receiver.js';
 import { runEditorCase } from './run-editor-case.js';
 import { runReceiverCase } from './run-receiver-case.js';
 import { runSenderCase } from './run-sender-case.js';
@@ -33,6 +34,8 @@ export interface CertifyOptions {
   readonly confinement: Confinement;
   readonly owner: RunSettings['owner'];
   readonly keepSandboxes: boolean;
+  /** The prediction runs are judged against (default the spec). */
+  readonly oracle?: Oracle;
   /** Stop after this many time-outs in a row (0: never); the rest of the cases are `error`. */
   readonly maxTimeouts?: number;
   /** Set `signal` to stop the run; certify then stops every program it started. */
@@ -83,6 +86,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyRun> {
     owner: options.owner,
     keepSandboxes: options.keepSandboxes,
     visiblePaths: visiblePaths([options.implementation, options.reference]),
+    oracle: options.oracle ?? 'spec',
   };
   const maxTimeouts = options.maxTimeouts ?? DEFAULT_MAX_TIMEOUTS;
   const interruption = options.interruption ?? { signal: null };

@@ -84,6 +84,28 @@ export async function runEditorCase(testCase: EditorCase, settings: RunSettings)
   return (await inSandbox(settings, testCase.id, async (sandbox) => ({ result: await runEditorCaseIn(testCase, settings, sandbox, base) }))).result;
 }
 
+/** What the run left, for deciding whether upstream's documented behaviour explains a violation. */
+interface EditorAftermath {
+  readonly sandbox: SandboxPaths;
+  readonly editorRoot: string;
+  readonly leftovers: readonly string[];
+  readonly current: string | null;
+}
+
+/**
+ * True when `violation` is exactly what upstream's vm-file-editor does here: one empty private
+ * directory left in the editor root, or the original replaced by what the opener's link points to.
+ */
+function upstreamExplains(does: NonNullable<EditorCase['upstream']>['does'], violation: CaseViolation, after: EditorAftermath): boolean {
+  if (does === 'leaves-empty-private-directory') {
+    const [only, ...more] = after.leftovers;
+    const privateDirectory = only !== undefined && more.length === 0 && new RegExp(`^${REMOTE}-[A-Za-z0-9]{6}$`).test(only);
+    return violation.clause === 'open.cleanup' && privateDirectory && listSandboxDirectory(after.sandbox.root, join(after.editorRoot, only))?.length === 0;
+  }
+  const linked = readSandboxFile(after.sandbox.root, join(after.sandbox.outside, 'sentinel.txt'));
+  return violation.clause === 'open.server-confined' && linked !== null && after.current === linked;
+}
+
 /** The case in its sandbox: set the files up, run the pair, judge what changed. */
 async function runEditorCaseIn(testCase: EditorCase, settings: RunSettings, sandbox: SandboxPaths, base: Pick<CaseResult, 'id' | 'kind' | 'category' | 'title' | 'clauses' | 'profile'>): Promise<CaseResult> {
   const editorRoot = join(sandbox.root, 'editor-root');
@@ -113,6 +135,7 @@ async function runEditorCaseIn(testCase: EditorCase, settings: RunSettings, sand
   const clientEnv = programEnvironment({}, { QFC_TMPDIR: clientTmp });
   const [client, server] = await runPair(testCase, sandbox, settings, serverEnv, clientEnv, common);
   const { snapshot: after, overflow } = walkSnapshot(sandbox.root);
+  const notes: string[] = [];
   const violations: CaseViolation[] = overflow === null ? [] : [{ clause: 'inv.bounded', detail: `the programs left a tree too large to judge: ${overflow}` }];
   // Read back without following links: a hostile program may have swapped these for links to host files.
   const tampered: string[] = [];
@@ -172,9 +195,11 @@ async function runEditorCaseIn(testCase: EditorCase, settings: RunSettings, sand
   } else if (opened.length > 0) {
     violations.push({ clause: testCase.clauses[0] ?? 'open.server-name', detail: `the server should refuse this field, but ran the opener on ${opened.join(', ')}` });
   }
+  const explained = testCase.upstream !== undefined && violations.length > 0 && violations.every((violation) => upstreamExplains(testCase.upstream!.does, violation, { sandbox, editorRoot, leftovers, current }));
+  if (explained) notes.push(`behaves like upstream: ${testCase.upstream!.why}`, ...violations.map((violation) => `${violation.clause}: ${violation.detail}`));
   return {
     ...base,
-    verdict: violations.length > 0 ? 'fail' : 'pass',
+    verdict: violations.length === 0 ? 'pass' : explained ? 'info' : 'fail',
     expected: { original: testCase.rawField === undefined ? (testCase.opener === 'edit' && !testCase.viewOnly ? 'edited' : 'unchanged') : 'untouched', editorRootAfter: 'empty' },
     observed: {
       clientExitStatus: client?.status ?? null,
@@ -184,8 +209,8 @@ async function runEditorCaseIn(testCase: EditorCase, settings: RunSettings, sand
       editorRootAfter: leftovers,
       serverStderr: server.stderr.toString('utf8').slice(0, 2048),
     },
-    violations,
-    notes: [],
+    violations: explained ? [] : violations,
+    notes,
     ms: server.ms,
     ...(client?.timedOut === true || server.timedOut ? { timedOut: true } : {}),
     ...(testCase.rawField === undefined ? {} : { streamHex: toHex(testCase.rawField), streamLength: testCase.rawField.length }),

@@ -7,6 +7,7 @@ import { receiverValidatorFlags, resolveOptions, type ReceiverOptions } from '..
 import { predict } from '../../spec/model/predict.js';
 import type { Prediction } from '../../spec/model/prediction.js';
 import type { Profile, ReceiverProgram } from '../adapters/implementation.js';
+import { ENVIRONMENT_LIMITS, passLimits } from '../adapters/limits-contract.js';
 import type { ReceiverCase } from '../catalogue/catalogue-case.js';
 import { runContained, type ContainedResult } from '../sandbox/run-contained.js';
 import type { SandboxPaths } from '../sandbox/sandbox-root.js';
@@ -40,13 +41,16 @@ export interface ReceiverRun {
 export type ReceiverExecutor = (run: ReceiverRun) => Promise<ContainedResult>;
 
 /** The implementation's receiver program, contained, with the stream on stdin. */
-export const runReceiverProgram: ReceiverExecutor = ({ receiver, profileArgs, stream, sandbox, limits, settings }) =>
-  runContained({
-    argv: [...receiver.argv, ...profileArgs],
+export const runReceiverProgram: ReceiverExecutor = ({ receiver, profileArgs, stream, sandbox, limits, settings }) => {
+  const passed = passLimits(receiver.limits === undefined ? ENVIRONMENT_LIMITS : receiver.limits, limits);
+  // runReceiverStream skips the cases whose limits the receiver cannot take
+  const { args, env } = 'skip' in passed ? { args: [], env: {} } : passed;
+  return runContained({
+    argv: [...receiver.argv, ...profileArgs, ...args],
     cwd: sandbox.target,
     writableRoot: sandbox.root,
     stdin: stream,
-    env: programEnvironment(limits),
+    env: programEnvironment({}, env),
     timeLimitMs: settings.implementation.timeLimitMs,
     stdoutCap: STDOUT_CAP,
     stderrCap: STDERR_CAP,
@@ -54,6 +58,7 @@ export const runReceiverProgram: ReceiverExecutor = ({ receiver, profileArgs, st
     readOnlyTmp: true,
     ...containment(settings),
   });
+};
 
 /** A receiver case's verdict, with the spec's prediction behind it (null when it did not run). */
 export interface ReceiverCaseRun {
@@ -78,6 +83,8 @@ export async function runReceiverStream(testCase: ReceiverCase, settings: RunSet
   if (receiver === null) return skipped('skipped', 'the implementation has no receiver');
   const profileArgs = receiver.profiles[testCase.profile];
   if (profileArgs === undefined) return skipped('skipped', `the receiver does not support the ${testCase.profile} profile`);
+  const passed = passLimits(receiver.limits === undefined ? ENVIRONMENT_LIMITS : receiver.limits, testCase.limits);
+  if ('skip' in passed) return skipped('skipped', passed.skip);
   const user = receivingUser(settings);
   return inSandbox(settings, testCase.id, async (sandbox) => {
     const stream = testCase.stream(sandbox);
@@ -103,6 +110,8 @@ export async function runReceiverStream(testCase: ReceiverCase, settings: RunSet
       context: { targetPath: 'target', uid: user.uid, gid: user.gid, validatorFlags: receiverValidatorFlags(resolved), bytesLimit: resolved.bytesLimit, filesLimit: resolved.filesLimit },
       comparison: { timeResolutionNs: receiver.timeResolution === 'us' ? 1000n : 1n },
       timeLimitMs: settings.implementation.timeLimitMs,
+      oracle: settings.oracle ?? 'spec',
+      repredict: (directorySize) => predict(stream, { ...options, mode: 'upstream', directorySize }),
     });
     const result: CaseResult = {
       id: testCase.id,

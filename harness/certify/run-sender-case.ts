@@ -10,6 +10,8 @@
  *     describes is the source tree (content, mode, mtime, link targets);
  *   - a hostile remote name never reaches stderr unsanitized.
  */
+import { decodeResult } from '../../spec/codec/result-header.js';
+import { treeDifferences } from '../sandbox/tree-difference.js';
 import { join, normalize } from 'node:path';
 import { toHex, utf8 } from '../../spec/byte-string.js';
 import { predict } from '../../spec/model/predict.js';
@@ -200,9 +202,13 @@ export async function runSenderPair(testCase: SenderCase, settings: RunSettings,
     const received = testCase.answer === 'receiver' ? targetEntries(after) : null;
     const timeResolution = (settings.implementation.receiver ?? settings.reference.receiver!).timeResolution === 'us' ? 1000n : 1n;
     // What the spec makes of the stream the sender wrote (judged, and the clauses it exercised).
-    const prediction = testCase.answer === 'receiver' ? predict(stream, { privileged: true }) : null;
     const sides = { sender: own === null ? 'the sender (reference)' : 'the sender', receiver: settings.implementation.receiver === null ? 'the receiver (reference)' : 'the receiver' };
-    const judged = judgeSender(testCase, senderRun, receiverRun, stream, prediction, source, received, timeResolution, sides, settings.implementation.timeLimitMs);
+    // The stream against the source is the sender's affair, whoever receives it; what the
+    // receiver left is judged for the receiving user, against the spec or upstream's quirks.
+    const prediction = testCase.answer === 'receiver' ? predict(stream, { privileged: true }) : null;
+    const receiving = { privileged: receivingUser(settings).uid === 0 };
+    const receivedJudgement = received === null ? null : judgeReceived(receiverRun, received, predict(stream, receiving), predict(stream, { ...receiving, mode: 'upstream' }), timeResolution, sides.receiver);
+    const judged = judgeSender(testCase, senderRun, receiverRun, stream, prediction, source, receivedJudgement, sides, settings.implementation.timeLimitMs);
     // Whatever the sender sent, the receiver's side of the sandbox must keep §7's invariants.
     const user = receivingUser(settings);
     const context: InvariantContext = { targetPath: 'target', uid: user.uid, gid: user.gid, validatorFlags: receiverValidatorFlags(resolveOptions({})), bytesLimit: 0n, filesLimit: 0n };
@@ -212,7 +218,8 @@ export async function runSenderPair(testCase: SenderCase, settings: RunSettings,
     const result: CaseResult = {
       ...base,
       ...judged,
-      verdict: judged.verdict === 'error' ? 'error' : violations.length > 0 ? 'fail' : 'pass',
+      verdict: judged.verdict === 'error' ? 'error' : violations.length > 0 ? 'fail' : receivedJudgement?.quirks != null || judged.verdict === 'info' ? 'info' : 'pass',
+      notes: [...judged.notes, ...(receivedJudgement?.notes ?? [])],
       violations,
       ms: senderRun.ms,
       ...(senderRun.timedOut || receiverRun.timedOut ? { timedOut: true } : {}),
@@ -233,29 +240,33 @@ function without(snapshot: Snapshot, top: string): Snapshot {
   return Object.fromEntries(Object.entries(snapshot).filter(([path]) => path !== top && !path.startsWith(`${top}/`)));
 }
 
-/** The tree the receiver program really left, against the source. */
-function receivedViolations(received: Snapshot, wanted: ReturnType<typeof sourceTree>, resolution: bigint): CaseViolation[] {
-  const violations: CaseViolation[] = [];
-  const close = (a: bigint, b: bigint): boolean => (resolution === 1n ? a === b : (a > b ? a - b : b - a) < 2n * resolution);
-  for (const [path, want] of wanted) {
-    const got = received[path];
-    const problems: string[] = [];
-    if (got === undefined) problems.push('missing');
-    else {
-      if (got.type !== want.type) problems.push(`type ${got.type}, source ${want.type}`);
-      else if (got.type === 'symlink') {
-        if (got.linkTarget !== want.target) problems.push(`target ${got.linkTarget}, source ${want.target}`);
-      } else {
-        if ((got.mode & 0o7777) !== want.mode) problems.push(`mode ${(got.mode & 0o7777).toString(8)}, source ${want.mode.toString(8)}`);
-        if (got.type === 'file' && got.digest !== want.digest) problems.push('content differs');
-        if (!close(got.mtimeNs, want.mtimeNs)) problems.push(`mtime ${got.mtimeNs}, source ${want.mtimeNs}`);
-        if (want.atimeNs !== null && !close(got.atimeNs, want.atimeNs)) problems.push(`atime ${got.atimeNs}, source ${want.atimeNs}`);
-      }
-    }
-    if (problems.length > 0) violations.push({ clause: 'recv.end-success', detail: `received ${path}: ${problems.join(', ')}` });
+/** What the receiver made of the stream, judged like a receiver case: against the spec, or upstream with its quirks. */
+interface ReceivedJudgement {
+  readonly violations: CaseViolation[];
+  /** Set when the received tree is upstream's, quirks included (`info`). */
+  readonly quirks: readonly string[] | null;
+  readonly notes: string[];
+}
+
+/**
+ * The receiver's answer and tree against what it should make of the stream the sender wrote:
+ * the spec's prediction for the receiving user, or, when upstream's prediction shows quirks and
+ * the run is exactly that, upstream's (an `info`, as in a receiver case).
+ */
+function judgeReceived(receiverRun: ContainedResult, received: Snapshot, spec: Prediction, upstream: Prediction, resolution: bigint, who: string): ReceivedJudgement {
+  const comparison = { timeResolutionNs: resolution };
+  const answer = (prediction: Prediction): string[] => {
+    const decoded = decodeResult(receiverRun.stdout);
+    const code = decoded.ok ? decoded.value.errorCode : null;
+    const want = prediction.result.sent ? prediction.result.errorCode : null;
+    return code === want ? [] : [`answered ${code === null ? 'no result' : `result ${code}`}, expected ${want === null ? 'no result' : `result ${want}`}`];
+  };
+  const fromSpec = [...answer(spec), ...treeDifferences(spec.tree, received, comparison)];
+  if (fromSpec.length === 0) return { violations: [], quirks: null, notes: [] };
+  if (upstream.quirks.length > 0 && answer(upstream).length === 0 && treeDifferences(upstream.tree, received, comparison).length === 0) {
+    return { violations: [], quirks: upstream.quirks, notes: [`${who} behaves like upstream, with its quirk(s): ${upstream.quirks.join(', ')}`, ...fromSpec] };
   }
-  for (const path of Object.keys(received)) if (!wanted.has(path)) violations.push({ clause: 'recv.end-success', detail: `received ${path}, which is not in the source` });
-  return violations;
+  return { violations: fromSpec.map((detail) => ({ clause: 'recv.end-success', detail: `${who}: ${detail}` })), quirks: null, notes: [] };
 }
 
 /**
@@ -278,8 +289,9 @@ function sideViolations(testCase: SenderCase, senderRun: ContainedResult, receiv
   return violations;
 }
 
-function judgeSender(testCase: SenderCase, senderRun: ContainedResult, receiverRun: ContainedResult, stream: Uint8Array, prediction: Prediction | null, source: Snapshot, received: Snapshot | null, resolution: bigint, sides: { sender: string; receiver: string }, timeLimitMs: number): Omit<CaseResult, 'id' | 'kind' | 'category' | 'title' | 'clauses' | 'profile' | 'ms'> {
+function judgeSender(testCase: SenderCase, senderRun: ContainedResult, receiverRun: ContainedResult, stream: Uint8Array, prediction: Prediction | null, source: Snapshot, received: ReceivedJudgement | null, sides: { sender: string; receiver: string }, timeLimitMs: number): Omit<CaseResult, 'id' | 'kind' | 'category' | 'title' | 'clauses' | 'profile' | 'ms'> {
   const violations: CaseViolation[] = [];
+  const notes: string[] = [];
   const stderr = senderRun.stderr.toString('utf8');
   if (senderRun.spawnError !== null) {
     return { verdict: 'error', expected: {}, observed: {}, violations, notes: [`cannot start the sender: ${senderRun.spawnError}`] };
@@ -291,10 +303,16 @@ function judgeSender(testCase: SenderCase, senderRun: ContainedResult, receiverR
   if (senderRun.signal !== null && !senderRun.timedOut && senderRun.signal !== 'SIGSYS' && senderRun.flooded === null && senderRun.supervision?.memoryExceeded !== true) violations.push({ clause: 'sender.hostile-result', detail: `${sides.sender} died of ${senderRun.signal}` });
   if (JS_STACK.test(stderr)) violations.push({ clause: 'sender.hostile-result', detail: 'the sender crashed (a stack trace on stderr)' });
   // A sender killed because its receiver hung has no exit status of its own to judge.
-  if (senderRun.status !== null && senderRun.status !== testCase.exitStatus && !(senderRun.timedOut && receiverRun.timedOut)) {
-    violations.push({ clause: 'sender.exit-status', detail: `exit status ${senderRun.status}, the spec demands ${testCase.exitStatus}` });
+  // Against a real receiver the sender must exit 0 exactly when that receiver reported success.
+  const decoded = decodeResult(receiverRun.stdout);
+  const receiverSucceeded = decoded.ok && decoded.value.errorCode === 0;
+  const wantedExit = testCase.answer === 'receiver' && !receiverSucceeded ? 1 : testCase.exitStatus;
+  const upstreamExit = testCase.upstream !== undefined && senderRun.status === testCase.upstream.exitStatus && senderRun.status !== wantedExit;
+  if (upstreamExit) notes.push(`behaves like upstream's sender: ${testCase.upstream!.why}`);
+  if (senderRun.status !== null && senderRun.status !== wantedExit && !upstreamExit && !(senderRun.timedOut && receiverRun.timedOut)) {
+    violations.push({ clause: 'sender.exit-status', detail: `${sides.sender} exited ${senderRun.status}, the spec demands ${wantedExit}${wantedExit !== testCase.exitStatus ? ' (its receiver reported a failure)' : ''}` });
   }
-  if (testCase.exitStatus === 1 && stderr.trim() === '') violations.push({ clause: 'sender.messages', detail: 'the sender failed without a message' });
+  if (testCase.exitStatus === 1 && !upstreamExit && stderr.trim() === '') violations.push({ clause: 'sender.messages', detail: 'the sender failed without a message' });
   if (testCase.unsafeRemoteName !== undefined) {
     const leaked = [...testCase.unsafeRemoteName].filter(UNSAFE_DISPLAY).filter((byte) => byte !== 0x0a && senderRun.stderr.includes(byte));
     if (leaked.length > 0) violations.push({ clause: 'sender.sanitize-name', detail: `unsanitized bytes of the remote name reached stderr: ${leaked.map((b) => `0x${b.toString(16)}`).join(' ')}` });
@@ -308,12 +326,12 @@ function judgeSender(testCase: SenderCase, senderRun: ContainedResult, receiverR
       else {
         const wanted = sourceTree(source, testCase.paths, testCase.ignoreSymlinks);
         violations.push(...treeViolations(prediction.tree, wanted));
-        if (received !== null) violations.push(...receivedViolations(received, wanted, resolution));
+        if (received !== null) violations.push(...received.violations);
       }
     }
   }
   return {
-    verdict: violations.length > 0 ? 'fail' : 'pass',
+    verdict: violations.length > 0 ? 'fail' : notes.length > 0 ? 'info' : 'pass',
     expected: { exitStatus: testCase.exitStatus, answer: testCase.answer },
     observed: {
       exitStatus: senderRun.status,
@@ -324,6 +342,6 @@ function judgeSender(testCase: SenderCase, senderRun: ContainedResult, receiverR
       ...(tree.length > 0 ? { tree } : {}),
     },
     violations,
-    notes: [],
+    notes,
   };
 }

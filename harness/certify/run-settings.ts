@@ -5,6 +5,7 @@
 import type { Implementation } from '../adapters/implementation.js';
 import { programPaths } from '../sandbox/host-view.js';
 import type { Confinement, ContainedRun } from '../sandbox/run-contained.js';
+import type { Oracle } from '../verdicts/judge-receiver.js';
 
 export interface RunSettings {
   readonly implementation: Implementation;
@@ -17,6 +18,8 @@ export interface RunSettings {
   readonly owner: { readonly uid: number; readonly gid: number } | null;
   /** Keep each sandbox root after its case (for debugging). */
   readonly keepSandboxes: boolean;
+  /** The prediction runs are judged against (`--oracle`, default the spec). */
+  readonly oracle?: Oracle;
   /** Host paths the programs need, shown read-only (see visiblePaths). */
   readonly visiblePaths: readonly string[];
 }

@@ -14,6 +14,7 @@ import type { ResultsDocument } from '../reports/results-document.js';
 import { pointLatest, renderReport, writeReport } from '../reports/write-report.js';
 import { bwrapAvailable } from '../sandbox/run-contained.js';
 import { UsageError, type ParsedArguments } from './arguments.js';
+import type { Oracle } from '../verdicts/judge-receiver.js';
 
 /** A whole-number option, refused below `minimum`. */
 export function whole(value: string | undefined, flag: string, minimum: number): number | undefined {
@@ -84,6 +85,13 @@ export function ownerOf(args: ParsedArguments): { uid: number; gid: number } | n
   if (uid === undefined) throw new UsageError('--gid needs --uid');
   if (process.getuid?.() !== 0) throw new UsageError('--uid needs qfc to run as root');
   return { uid, gid: gid ?? uid };
+}
+
+/** `--oracle`: the prediction runs are judged against (default the spec). */
+export function oracleOf(args: ParsedArguments): Oracle {
+  const oracle = args.value('--oracle') ?? 'spec';
+  if (oracle !== 'spec' && oracle !== 'upstream') throw new UsageError(`--oracle is spec or upstream, not '${oracle}'`);
+  return oracle;
 }
 
 /** `--profile`, or null for all. */
