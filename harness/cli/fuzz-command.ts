@@ -15,8 +15,8 @@ import { accessSync, chmodSync, constants, mkdtempSync } from 'node:fs';
 import { removeTree } from '../sandbox/sandbox-root.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { referenceImplementation } from '../adapters/bundled-implementations.js';
-import type { Implementation } from '../adapters/implementation.js';
+import { referenceImplementation, shellCommand } from '../adapters/bundled-implementations.js';
+import { UPSTREAM_PROFILE_ARGS, type Implementation } from '../adapters/implementation.js';
 import { CATALOGUE } from '../catalogue/index.js';
 import { runReceiverProgram } from '../certify/run-receiver-case.js';
 import { runSenderPrograms } from '../certify/run-sender-case.js';
@@ -26,23 +26,26 @@ import { replayInput, runCampaign, type CampaignStatistics, type Finding } from 
 import { describeStream } from '../engines/pbt/describe-stream.js';
 import { runReferencePairInProcess } from '../engines/pbt/execution/in-process-pair.js';
 import { runReferenceReceiverInProcess } from '../engines/pbt/execution/in-process-receiver.js';
-import { fuzzReport, type ReportedFinding } from '../engines/pbt/fuzz-report.js';
+import type { ReportedFinding } from '../engines/pbt/fuzz-report.js';
+import { publishFuzzReport } from '../engines/pbt/publish-fuzz-report.js';
+import { shellWord } from '../engines/pbt/shell-word.js';
 import { PROPERTIES, type PropertyId } from '../engines/pbt/properties.js';
 import type { EngineRunner } from '../engines/pbt/run-input.js';
 import { saveFinding } from '../engines/pbt/save-finding.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { describeImplementation } from '../reports/results-document.js';
 import { UsageError, type ParsedArguments } from './arguments.js';
-import { checkPrograms, confinementOf, implementationOf, ownerOf, profileOf, publishReport, whole } from './implementation-options.js';
+import { programProblem } from '../adapters/find-program.js';
+import { anchoredCommand, checkPrograms, confinementOf, implementationOf, oracleOf, ownerOf, profileOf, publishReport, whole } from './implementation-options.js';
 import { bundledVersion } from './version.js';
 
 export const FUZZ_FLAGS = ['--process', '--strict', '--keep-going', '--no-sandbox', '--help'];
-export const FUZZ_VALUES = ['--engine', '--seconds', '--runs', '--seed', '--receiver', '--sender', '--impl', '--profile', '--property', '--jobs', '--shrink-seconds', '--corpus', '--out', '--uid', '--gid', '--time-limit', '--memory-limit', '--bind-ro', '--replay'];
+export const FUZZ_VALUES = ['--engine', '--seconds', '--runs', '--seed', '--receiver', '--sender', '--impl', '--profile', '--property', '--jobs', '--shrink-seconds', '--corpus', '--out', '--uid', '--gid', '--time-limit', '--memory-limit', '--bind-ro', '--oracle', '--baseline-receiver', '--replay'];
 
 export const FUZZ_USAGE = `usage: qfc fuzz [--engine pbt] [--seconds N | --runs N] [--seed S] [--impl MANIFEST | --receiver CMD [--sender CMD] | --sender CMD]
                 [--process] [--profile default|allow-all-names|unsafe-symlinks] [--property round-trip|differential|invariants]...
                 [--jobs N] [--strict] [--keep-going] [--shrink-seconds N] [--corpus DIR] [--out DIR]
-                [--uid N [--gid N]] [--time-limit MS] [--memory-limit MIB] [--bind-ro PATH]... [--no-sandbox]
+                [--uid N [--gid N]] [--time-limit MS] [--memory-limit MIB] [--bind-ro PATH]... [--oracle spec|upstream] [--baseline-receiver CMD] [--no-sandbox]
        qfc fuzz --replay SEED:PATH [the same implementation, --process, --profile, --property, --strict and --uid options]
   Without an implementation, fuzzes the bundled reference pair in-process (--process: as programs in the sandbox).
   Stops at the first failure, shrinks it and saves it in the corpus (--keep-going: collects distinct ones).`;
@@ -51,21 +54,28 @@ const DEFAULT_SECONDS = 60;
 const DEFAULT_SHRINK_SECONDS = 60;
 const PROGRESS_EVERY_MS = 10_000;
 
-/** Quote a word for a POSIX shell when it needs it. */
-function shellWord(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 /** The options that decide what a campaign draws and how it judges: a replay needs the same. */
 function sameInputOptions(args: ParsedArguments): string[] {
   const words: string[] = [];
-  for (const name of ['--impl', '--receiver', '--sender', '--profile', '--uid', '--gid', '--time-limit', '--memory-limit']) {
+  for (const name of ['--impl', '--receiver', '--sender', '--profile', '--uid', '--gid', '--time-limit', '--memory-limit', '--oracle', '--baseline-receiver']) {
     const value = args.value(name);
     if (value !== undefined) words.push(name, value);
   }
   for (const path of args.values('--bind-ro')) words.push('--bind-ro', path);
   for (const property of args.values('--property')) words.push('--property', property);
   for (const flag of ['--process', '--strict', '--no-sandbox']) if (args.flag(flag)) words.push(flag);
+  return words;
+}
+
+/** The options of `qfc replay FILE` that run a stream against the same implementation the same way. */
+function streamReplayOptions(args: ParsedArguments): string[] {
+  const words: string[] = [];
+  for (const name of ['--impl', '--receiver', '--uid', '--gid', '--time-limit', '--memory-limit', '--oracle']) {
+    const value = args.value(name);
+    if (value !== undefined) words.push(name, value);
+  }
+  for (const path of args.values('--bind-ro')) words.push('--bind-ro', path);
+  for (const flag of ['--strict', '--no-sandbox']) if (args.flag(flag)) words.push(flag);
   return words;
 }
 
@@ -130,8 +140,29 @@ function setUp(args: ParsedArguments): CampaignSetup {
   const confinement = inProcess ? 'none' : confinementOf(args);
   const reference = referenceImplementation();
   const base = sandboxBase(inProcess);
-  const settings: RunSettings = { implementation, reference, confinement, base, owner, keepSandboxes: false, visiblePaths: visiblePaths([implementation, reference]) };
+  const settings: RunSettings = { implementation, reference, confinement, base, owner, keepSandboxes: false, visiblePaths: visiblePaths([implementation, reference]), oracle: oracleOf(args) };
+  const baselineCommand = args.value('--baseline-receiver');
+  let baseline: EngineRunner['baseline'];
+  if (baselineCommand !== undefined) {
+    const program = anchoredCommand(baselineCommand.trim());
+    const first = /^\S+/.exec(program)?.[0];
+    const problem = first !== undefined && first.includes('/') ? programProblem(first) : null;
+    if (problem !== null) throw new UsageError(`cannot run the baseline receiver: ${problem}`);
+    const baselineImplementation: Implementation = {
+      ...implementation,
+      name: `baseline: ${baselineCommand}`,
+      receiver: { argv: shellCommand(program, 'qfc-baseline'), profiles: UPSTREAM_PROFILE_ARGS, timeResolution: implementation.receiver?.timeResolution ?? 'ns' },
+      sender: null,
+      openInVm: null,
+    };
+    const baselineConfinement = confinementOf(args);
+    baseline = {
+      settings: { ...settings, implementation: baselineImplementation, confinement: baselineConfinement, visiblePaths: visiblePaths([baselineImplementation, reference]) },
+      receiver: runReceiverProgram,
+    };
+  }
   const runner: EngineRunner = {
+    ...(baseline === undefined ? {} : { baseline }),
     settings,
     receiver: inProcess ? runReferenceReceiverInProcess : runReceiverProgram,
     pair: inProcess ? runReferencePairInProcess : runSenderPrograms,
@@ -171,7 +202,7 @@ function printFinding(reported: ReportedFinding): void {
   const first = finding.run.result.violations[0];
   const lines = [
     '',
-    `FOUND: property ${finding.property} broken after ${(finding.msToFind / 1000).toFixed(1)} s (shrunk in ${(finding.msToShrink / 1000).toFixed(1)} s, ${finding.shrinks} steps)`,
+    `FOUND: property ${finding.property} broken after ${finding.runsToFind} ${finding.runsToFind === 1 ? 'run' : 'runs'}, ${(finding.msToFind / 1000).toFixed(1)} s (shrunk in ${(finding.msToShrink / 1000).toFixed(1)} s, ${finding.shrinks} steps)`,
     `  ${first === undefined ? (finding.run.result.notes[0] ?? finding.run.result.verdict) : `${first.clause}: ${first.detail}`}`,
     '  minimal stream:',
     ...describeStream(finding.run.stream).map((line) => `    ${line}`),
@@ -260,18 +291,22 @@ async function campaign(args: ParsedArguments, setup: CampaignSetup, commandLine
   }
   show(result.statistics, true);
 
-  const document = fuzzReport({
-    campaign: result,
-    findings: reported,
-    suite: { name: 'qfc', version: bundledVersion(), corpusDigest: `fuzz campaign, seed ${seed}`, contract: CONTRACT_VERSION },
-    implementation: describeImplementation(setup.implementation, setup.profile, setup.inProcess ? 'none (in-process: the bundled reference runs inside qfc)' : setup.runner.settings.confinement === 'bwrap' ? 'bubblewrap' : 'none (unconfined)'),
-    run: { startedAt, ms: result.statistics.ms, strict: setup.runner.strict, jobs, uid: setup.owner?.uid ?? process.getuid?.() ?? 0, command: commandLine },
-    execution: setup.inProcess ? 'in-process' : 'process',
-    seed,
-    properties: [...setup.runner.properties],
-    roundTrips: setup.shape.roundTrips,
-  });
-  const out = publishReport(document, args.value('--out'));
+  const { document, out } = publishFuzzReport(
+    {
+      campaign: result,
+      findings: reported,
+      suite: { name: 'qfc', version: bundledVersion(), corpusDigest: `fuzz campaign, seed ${seed}`, contract: CONTRACT_VERSION },
+      implementation: describeImplementation(setup.implementation, setup.profile, setup.inProcess ? 'none (in-process: the bundled reference runs inside qfc)' : setup.runner.settings.confinement === 'bwrap' ? 'bubblewrap' : 'none (unconfined)'),
+      run: { startedAt, ms: result.statistics.ms, strict: setup.runner.strict, jobs, uid: setup.owner?.uid ?? process.getuid?.() ?? 0, command: commandLine },
+      execution: setup.inProcess ? 'in-process' : 'process',
+      seed,
+      properties: [...setup.runner.properties],
+      roundTrips: setup.shape.roundTrips,
+      replayWords: { input: replayPrefix, stream: streamReplayOptions(args).map(shellWord).join(' ') },
+    },
+    publishReport,
+    args.value('--out'),
+  );
   const engine = document.engine!;
   process.stdout.write(
     `qfc fuzz: ${setup.implementation.name}: ${engine.runs} runs, ${engine.execs} executions in ${engine.seconds.toFixed(1)} s (${engine.execsPerSecond} execs/s, ${engine.execution}), seed ${seed}: ` +

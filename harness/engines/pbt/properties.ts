@@ -5,9 +5,10 @@
  */
 import type { ClauseId } from '../../../spec/clauses.js';
 import type { CaseResult } from '../../verdicts/case-result.js';
+import { BASELINE_CLAUSE } from './against-baseline.js';
 
 /** Property ids. */
-export type PropertyId = 'round-trip' | 'differential' | 'invariants';
+export type PropertyId = 'round-trip' | 'differential' | 'invariants' | 'baseline';
 
 /** One property. */
 export interface FuzzProperty {
@@ -33,6 +34,11 @@ export const PROPERTIES: readonly FuzzProperty[] = [
     statement: 'whatever the input, nothing escapes the target, no special file or hard link is made, everything belongs to the receiving user, links stay inside, a cut stream never succeeds, limits hold, the receiver ends',
     clauses: ['inv.no-escape', 'inv.no-special-files', 'inv.no-hard-links', 'inv.owner', 'inv.symlink-contained', 'inv.end-marker-required', 'inv.crc-exact', 'inv.limits', 'inv.bounded', 'inv.names-valid'],
   },
+  {
+    id: 'baseline',
+    statement: 'with --baseline-receiver: the receiver and the baseline receiver do the same with every stream (result, last name, CRC, exit status, tree)',
+    clauses: [],
+  },
 ];
 
 /** The clauses property `id` stands for. */
@@ -49,5 +55,6 @@ export function brokenProperty(result: CaseResult, strict: boolean): PropertyId 
   const failed = result.verdict === 'fail' || (strict && result.verdict === 'non-strict');
   if (!failed) return null;
   if (result.violations.some((violation) => violation.clause.startsWith('inv.'))) return 'invariants';
+  if (result.violations.some((violation) => violation.clause === BASELINE_CLAUSE)) return 'baseline';
   return result.kind === 'sender' ? 'round-trip' : 'differential';
 }

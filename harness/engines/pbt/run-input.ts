@@ -13,6 +13,7 @@ import type { CaseResult } from '../../verdicts/case-result.js';
 import type { FuzzInput } from './arbitraries/fuzz-input.js';
 import { materializeTree } from './arbitraries/materialize-tree.js';
 import type { SourceNode } from './arbitraries/source-tree.js';
+import { againstBaseline } from './against-baseline.js';
 import { brokenProperty, propertyClauses as clausesOf, type PropertyId } from './properties.js';
 
 /** How a campaign runs its inputs. */
@@ -23,6 +24,11 @@ export interface EngineRunner {
   readonly strict: boolean;
   /** The properties whose failures count (`--property`); the others' failures are only counted. */
   readonly properties: ReadonlySet<PropertyId>;
+  /**
+   * A second receiver every stream also runs against (`--baseline-receiver`, the last release's
+   * build): any difference in what the two observably do is a finding of the `baseline` property.
+   */
+  readonly baseline?: { readonly settings: RunSettings; readonly receiver: ReceiverExecutor };
 }
 
 /** One judged input. */
@@ -82,7 +88,8 @@ async function judgedRun(input: FuzzInput, runner: EngineRunner): Promise<InputR
       stream: () => input.stream,
     };
     const { result, prediction } = await runReceiverStream(testCase, runner.settings, runner.receiver);
-    return { result, stream: input.stream, exercised: prediction?.exercised ?? [], property: checked(brokenProperty(result, runner.strict), runner) };
+    const compared = runner.baseline === undefined ? result : againstBaseline(result, (await runReceiverStream(testCase, runner.baseline.settings, runner.baseline.receiver)).result);
+    return { result: compared, stream: input.stream, exercised: prediction?.exercised ?? [], property: checked(brokenProperty(compared, runner.strict), runner) };
   }
   const testCase: SenderCase = {
     kind: 'sender',
