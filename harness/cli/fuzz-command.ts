@@ -38,6 +38,7 @@ import { UsageError, type ParsedArguments } from './arguments.js';
 import { programProblem } from '../adapters/find-program.js';
 import { anchoredCommand, checkPrograms, confinementOf, implementationOf, oracleOf, ownerOf, profileOf, publishReport, whole } from './implementation-options.js';
 import { bundledVersion } from './version.js';
+import { describeContainment } from './describe-containment.js';
 
 export const FUZZ_FLAGS = ['--process', '--strict', '--keep-going', '--no-sandbox', '--help'];
 export const FUZZ_VALUES = ['--engine', '--seconds', '--runs', '--seed', '--receiver', '--sender', '--impl', '--profile', '--property', '--jobs', '--shrink-seconds', '--corpus', '--out', '--uid', '--gid', '--time-limit', '--memory-limit', '--bind-ro', '--oracle', '--baseline-receiver', '--replay'];
@@ -235,6 +236,8 @@ async function campaign(args: ParsedArguments, setup: CampaignSetup, commandLine
   if (secondsGiven !== undefined && runs !== null) throw new UsageError('--seconds and --runs cannot be combined');
   const ms = runs !== null ? null : (secondsGiven ?? DEFAULT_SECONDS) * 1000;
   const seed = seedOf(args);
+  // Programs in the sandbox: what they run as is probed from inside, as for certify.
+  const containment = setup.inProcess ? null : await describeContainment(setup.implementation, setup.runner.settings.reference, setup.runner.settings.confinement, setup.owner);
   const jobs = whole(args.value('--jobs'), '--jobs', 1) ?? 2;
   const shrinkMs = (whole(args.value('--shrink-seconds'), '--shrink-seconds', 1) ?? DEFAULT_SHRINK_SECONDS) * 1000;
   const corpusDir = resolve(args.value('--corpus') ?? join(PACKAGE_ROOT, 'corpus'));
@@ -296,8 +299,8 @@ async function campaign(args: ParsedArguments, setup: CampaignSetup, commandLine
       campaign: result,
       findings: reported,
       suite: { name: 'qfc', version: bundledVersion(), corpusDigest: `fuzz campaign, seed ${seed}`, contract: CONTRACT_VERSION },
-      implementation: describeImplementation(setup.implementation, setup.profile, setup.inProcess ? 'none (in-process: the bundled reference runs inside qfc)' : setup.runner.settings.confinement === 'bwrap' ? 'bubblewrap' : 'none (unconfined)'),
-      run: { startedAt, ms: result.statistics.ms, strict: setup.runner.strict, jobs, uid: setup.owner?.uid ?? process.getuid?.() ?? 0, command: commandLine },
+      implementation: describeImplementation(setup.implementation, setup.profile, containment?.line ?? 'none (in-process: the bundled reference runs inside qfc)'),
+      run: { startedAt, ms: result.statistics.ms, strict: setup.runner.strict, jobs, uid: setup.owner?.uid ?? process.getuid?.() ?? 0, command: commandLine, ...(containment === null ? {} : { containment: containment.facts }) },
       execution: setup.inProcess ? 'in-process' : 'process',
       seed,
       properties: [...setup.runner.properties],

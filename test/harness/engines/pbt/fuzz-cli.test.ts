@@ -172,7 +172,8 @@ describe('qfc fuzz against the reference pair', () => {
     const run = await qfc(['fuzz', '--process', '--runs', '24', '--seed', '5', '--out', out]);
     expect(run.status).toBe(0);
     expect(report(out).engine).toMatchObject({ execution: 'process', runs: 24, failures: 0 });
-    expect(report(out).implementation.sandbox).toBe('bubblewrap');
+    expect(report(out).implementation.sandbox).toMatch(/^bubblewrap \(uid \d+ gid \d+, /);
+    expect(report(out).run.containment).toMatchObject({ confinement: 'bwrap', noNewPrivs: true });
   }, 120_000);
 
   it('keeps the report when interrupted (exit 130 with nothing found)', async () => {
