@@ -28,6 +28,9 @@ export const SECCOMP_FD = 4;
 const GRACE_MS = 100;
 /** Open descriptors a program may hold. */
 const NOFILE = 4096;
+/** Sizes of the private /dev/shm and /tmp (memory the RSS cap does not see). */
+export const SHM_BYTES = 16 << 20;
+export const TMP_BYTES = 64 << 20;
 /** Processes a run may have at once: a receiver needs a handful; a fork flood is stopped here. */
 export const MAX_PROCESSES = 512;
 
@@ -79,9 +82,13 @@ export function containedArgv(run: ContainedRun, fifos: FifoPair | null, init: s
   if (run.confinement === 'none' || fifos === null) return [init, ...supervisorArgs(run, null), ...run.argv];
   return [
     'bwrap',
+    // tmpfs pages are memory no RSS shows: every writable tmpfs is small, and /dev itself is
+    // read-only (its device nodes still work), so a program cannot fill the host's RAM there.
     '--dev', '/dev',
+    '--size', String(SHM_BYTES), '--tmpfs', '/dev/shm',
+    '--remount-ro', '/dev',
     '--proc', '/proc',
-    '--tmpfs', '/tmp',
+    '--size', String(TMP_BYTES), '--tmpfs', '/tmp',
     ...hostViewArgs(run.visiblePaths ?? []),
     '--ro-bind', init, INIT_INSIDE,
     '--bind', run.writableRoot, run.writableRoot,

@@ -20,9 +20,9 @@ export function qfcSync(args: readonly string[], options: { cwd?: string; input?
 }
 
 /** Run qfc without blocking the test worker (long certify runs). */
-export function qfc(args: readonly string[]): Promise<CliRun> {
+export function qfc(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [QFC, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [QFC, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -4,7 +4,6 @@
  * verdict, and leaves nothing behind outside its sandbox roots.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ResultsDocument } from '../../../harness/reports/results-document.js';
@@ -30,14 +29,14 @@ const FLAWS: readonly Flaw[] = [
   { flaw: 'no-result', only: ['single-file', 'dotdot-leading'], clause: 'recv.end-success' },
 ];
 
-const leftovers = (): string[] => readdirSync(tmpdir()).filter((name) => name.startsWith('qfc-certify-') || name.startsWith('.qfc-io-'));
 
 describe('certify catches each broken receiver', () => {
   for (const { flaw, only, clause, extra = [] } of FLAWS) {
     it(`${flaw}: fail for ${clause}`, async () => {
-      const before = new Set(leftovers());
+      // qfc's temporary directory of its own: other test files run certify at the same time
+      const temporary = tempDir('qfc-broken-tmp-');
       const out = join(tempDir('qfc-broken-'), 'run');
-      const run = await qfc(['certify', '--receiver', brokenReceiver(flaw), ...only.flatMap((id) => ['--only', `*/${id}`]), '--out', out, ...extra]);
+      const run = await qfc(['certify', '--receiver', brokenReceiver(flaw), ...only.flatMap((id) => ['--only', `*/${id}`]), '--out', out, ...extra], { ...process.env, TMPDIR: temporary });
       expect(run.status).toBe(1);
       const document = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ResultsDocument;
       // every selected case got a verdict (none lost, none an error of the harness)
@@ -48,7 +47,7 @@ describe('certify catches each broken receiver', () => {
       expect(signature.verdict).toBe('fail');
       expect(signature.violations.map((violation) => violation.clause)).toContain(clause);
       // the sandboxes are gone and nothing else appeared in the temporary directory
-      expect(leftovers().filter((name) => !before.has(name))).toEqual([]);
+      expect(readdirSync(temporary)).toEqual([]);
     }, 120_000);
   }
 });

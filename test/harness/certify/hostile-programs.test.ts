@@ -36,8 +36,6 @@ function hostileProcesses(): string[] {
   return found;
 }
 
-/** qfc's own directories in the temporary directory. */
-const qfcDirectories = (): string[] => readdirSync(tmpdir()).filter((name) => /^(qfc-certify-|\.qfc-io-|qfc-probe-)/.test(name));
 
 interface HostileRun {
   readonly status: number | null;
@@ -48,14 +46,17 @@ interface HostileRun {
 
 /** qfc certify against `hostile ATTACK ARG -- the reference receiver`, with the host checked around it. */
 async function certifyHostile(attack: string, arg: string, only: readonly string[], extra: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<HostileRun> {
-  const before = new Set(qfcDirectories());
+  // qfc's own temporary directory, private to this run: other tests and jobs make theirs in /tmp too
+  const temporary = tempDir('qfc-hostile-tmp-');
+  chmodSync(temporary, 0o1777); // qfc run as nobody makes its directories here
+  const ownTemporary = env.TMPDIR !== undefined && env.TMPDIR !== process.env.TMPDIR ? env.TMPDIR : temporary;
   const outIndex = extra.indexOf('--out');
   const out = outIndex >= 0 ? extra[outIndex + 1]! : join(tempDir('qfc-hostile-report-'), 'run');
   const receiver = `${hostile} ${attack} ${arg === '' ? '' : `'${arg}'`} -- ${process.execPath} ${UNPACKER}`;
   const args = ['certify', '--receiver', receiver, ...only.flatMap((id) => ['--only', id]), ...(outIndex >= 0 ? [] : ['--out', out]), '--jobs', '1', ...extra];
   const asNobody = env.QFC_RUN_AS_NOBODY === '1' ? { uid: 65534, gid: 65534 } : {};
   const run = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [QFC, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env, ...asNobody });
+    const child = spawn(process.execPath, [QFC, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, TMPDIR: ownTemporary }, ...asNobody });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('close', (status) => resolve({ status, stderr }));
@@ -64,7 +65,8 @@ async function certifyHostile(attack: string, arg: string, only: readonly string
   expect(existsSync(join(out, 'results.json')), `no report: ${run.stderr}`).toBe(true);
   expect(existsSync(join(out, 'index.html'))).toBe(true);
   expect(hostileProcesses()).toEqual([]);
-  expect(qfcDirectories().filter((name) => !before.has(name))).toEqual([]);
+  // every sandbox removed (a qfc run as another user keeps its supervisor's build cache there)
+  expect(readdirSync(ownTemporary).filter((name) => !name.startsWith('qfc-init-'))).toEqual([]);
   const document = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ResultsDocument;
   return { ...run, document, cases: document.cases };
 }
@@ -125,6 +127,15 @@ describe.each(isRoot ? [['as root', []], ['as an unprivileged user', ['--uid', '
   it('200 sleeping children left behind: fail inv.bounded naming the count', async () => {
     const run = await certifyHostile('children', '', RECEIVER_CASE, user as string[]);
     expect(details(run.cases[0])).toMatch(/left 200 processes running/);
+  });
+
+  it("cannot fill the host's memory through the sandbox's own filesystems (/dev/shm, /tmp, /dev, /)", async () => {
+    const run = await certifyHostile('fill-memory-filesystems', '', RECEIVER_CASE, user as string[]);
+    const written = (place: string): number => Number(new RegExp(`hostile: ${place} wrote (\\d+) MiB`).exec(stderrOf(run.cases[0]))?.[1] ?? -1);
+    expect(written('/dev/shm/fill')).toBeLessThanOrEqual(16);
+    expect(written('/tmp/fill')).toBe(0); // read-only for a receiver
+    expect(written('/dev/fill')).toBe(0);
+    expect(written('/fill')).toBe(0);
   });
 
   it('a fork flood is stopped at the process cap: fail inv.bounded, nothing left', async () => {
@@ -196,16 +207,16 @@ describe('hostile receivers and the run as a whole', () => {
   });
 
   it('a hostile sender is blamed for what it leaves running, not the receiver', async () => {
-    const before = new Set(qfcDirectories());
+    const temporary = tempDir('qfc-hostile-tmp-');
     const out = join(tempDir('qfc-hostile-report-'), 'run');
     const sender = `${hostile} daemon -- ${process.execPath} ${new URL('../../../dist/bin/qfile-agent.js', import.meta.url).pathname}`;
-    const status = await new Promise<number | null>((resolve) => spawn(process.execPath, [QFC, 'certify', '--sender', sender, '--only', 'sender/send-single-file', '--out', out], { stdio: 'ignore' }).on('close', resolve));
+    const status = await new Promise<number | null>((resolve) => spawn(process.execPath, [QFC, 'certify', '--sender', sender, '--only', 'sender/send-single-file', '--out', out], { stdio: 'ignore', env: { ...process.env, TMPDIR: temporary } }).on('close', resolve));
     expect(status).toBe(1);
     const result = (JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ResultsDocument).cases[0]!;
     expect(details(result)).toMatch(/^the sender left 1 process running/);
     expect(details(result)).not.toMatch(/the receiver/);
     expect(hostileProcesses()).toEqual([]);
-    expect(qfcDirectories().filter((name) => !before.has(name))).toEqual([]);
+    expect(readdirSync(temporary)).toEqual([]);
   });
 
   it('a receiver that hangs ignoring SIGTERM: K time-outs in a row stop the run, the rest is error', async () => {
@@ -339,10 +350,10 @@ describe.runIf(isRoot)('qfc itself run by an unprivileged user', () => {
 
 describe('qfc stopped by a signal', () => {
   it('SIGTERM during a run: the programs are killed, the report of what ran is written, sandboxes removed, exit 143', async () => {
-    const before = new Set(qfcDirectories());
+    const temporary = tempDir('qfc-hostile-tmp-');
     const out = join(tempDir('qfc-hostile-report-'), 'run');
     const receiver = `${hostile} hang -- ${process.execPath} ${UNPACKER}`;
-    const child = spawn(process.execPath, [QFC, 'certify', '--receiver', receiver, '--only', '*/single-file', '--only', '*/nested-tree', '--out', out, '--time-limit', '30000', '--jobs', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [QFC, 'certify', '--receiver', receiver, '--only', '*/single-file', '--only', '*/nested-tree', '--out', out, '--time-limit', '30000', '--jobs', '1'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TMPDIR: temporary } });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     // wait until the hostile program runs, then stop qfc as a CI job's time-out would
@@ -355,7 +366,7 @@ describe('qfc stopped by a signal', () => {
     expect(document.run.stoppedEarly).toMatch(/interrupted \(SIGTERM\)/);
     expect(document.cases.map((result) => result.verdict)).toEqual(['error', 'skipped']);
     expect(hostileProcesses()).toEqual([]);
-    expect(qfcDirectories().filter((name) => !before.has(name))).toEqual([]);
+    expect(readdirSync(temporary)).toEqual([]);
     expect(statSync(out).isDirectory()).toBe(true);
   });
 });
