@@ -87,7 +87,9 @@ function streamViolations(captured: Uint8Array, expectEnd: boolean): CaseViolati
   }
   const last = events[events.length - 1];
   if (expectEnd && events.every((event) => event.kind !== 'end-marker')) violations.push({ clause: 'sender.end-marker', detail: `the stream has no end marker (it ends with ${last?.kind})` });
-  for (const directory of names.filter((entry) => entry.type === S_IFDIR)) {
+  // A stream its receiver cut short (it failed, or ended without an answer) is only a prefix:
+  // its directories need not be closed yet.
+  for (const directory of expectEnd ? names.filter((entry) => entry.type === S_IFDIR) : []) {
     const all = names.filter((entry) => entry.name === directory.name);
     if (all.length !== 2) {
       if (all[0] === directory) violations.push({ clause: 'sender.walk', detail: `directory ${directory.name} is sent ${all.length} time(s), not twice` });
@@ -300,7 +302,9 @@ function judgeSender(testCase: SenderCase, senderRun: ContainedResult, receiverR
     return { verdict: 'error', expected: {}, observed: {}, violations, notes: [`cannot start the receiver: ${receiverRun.spawnError}`] };
   }
   violations.push(...sideViolations(testCase, senderRun, receiverRun, stream, sides, timeLimitMs));
-  if (senderRun.signal !== null && !senderRun.timedOut && senderRun.signal !== 'SIGSYS' && senderRun.flooded === null && senderRun.supervision?.memoryExceeded !== true) violations.push({ clause: 'sender.hostile-result', detail: `${sides.sender} died of ${senderRun.signal}` });
+  // SIGPIPE after its receiver went away is how a sender learns it, not a crash.
+  const brokenPipe = senderRun.signal === 'SIGPIPE' && testCase.answer === 'receiver' && !(decodeResult(receiverRun.stdout).ok);
+  if (senderRun.signal !== null && !brokenPipe && !senderRun.timedOut && senderRun.signal !== 'SIGSYS' && senderRun.flooded === null && senderRun.supervision?.memoryExceeded !== true) violations.push({ clause: 'sender.hostile-result', detail: `${sides.sender} died of ${senderRun.signal}` });
   if (JS_STACK.test(stderr)) violations.push({ clause: 'sender.hostile-result', detail: 'the sender crashed (a stack trace on stderr)' });
   // A sender killed because its receiver hung has no exit status of its own to judge.
   // Against a real receiver the sender must exit 0 exactly when that receiver reported success.
@@ -319,8 +323,10 @@ function judgeSender(testCase: SenderCase, senderRun: ContainedResult, receiverR
   }
   let tree: string[] = [];
   if (prediction !== null) {
-    violations.push(...streamViolations(stream, testCase.exitStatus === 0));
-    if (testCase.exitStatus === 0) {
+    // When the receiver failed, the sender rightly stops: what it sent is judged as a prefix.
+    const wholeStreamDue = testCase.exitStatus === 0 && (testCase.answer !== 'receiver' || receiverSucceeded);
+    violations.push(...streamViolations(stream, wholeStreamDue));
+    if (wholeStreamDue) {
       tree = prediction.tree.map((entry) => `${entry.type} ${entry.path}`);
       if (prediction.result.errorCode !== 0) violations.push({ clause: 'sender.walk', detail: `the stream is refused by the spec: result ${prediction.result.errorCode} (${prediction.clause})` });
       else {

@@ -26,6 +26,7 @@ import { replayInput, runCampaign, type CampaignStatistics, type Finding } from 
 import { describeStream } from '../engines/pbt/describe-stream.js';
 import { runReferencePairInProcess } from '../engines/pbt/execution/in-process-pair.js';
 import { runReferenceReceiverInProcess } from '../engines/pbt/execution/in-process-receiver.js';
+import { runReferenceSenderInProcess } from '../engines/pbt/execution/in-process-sender.js';
 import type { ReportedFinding } from '../engines/pbt/fuzz-report.js';
 import { publishFuzzReport } from '../engines/pbt/publish-fuzz-report.js';
 import { shellWord } from '../engines/pbt/shell-word.js';
@@ -82,7 +83,8 @@ function streamReplayOptions(args: ParsedArguments): string[] {
 
 function propertiesOf(args: ParsedArguments): Set<PropertyId> {
   const asked = args.values('--property');
-  const known = PROPERTIES.map((property) => property.id);
+  // The baseline property exists only against a baseline receiver.
+  const known = PROPERTIES.map((property) => property.id).filter((id) => id !== 'baseline' || args.value('--baseline-receiver') !== undefined);
   for (const id of asked) if (!known.includes(id as PropertyId)) throw new UsageError(`--property is one of ${known.join(', ')}, not '${id}'`);
   return new Set(asked.length === 0 ? known : (asked as PropertyId[]));
 }
@@ -166,7 +168,9 @@ function setUp(args: ParsedArguments): CampaignSetup {
     ...(baseline === undefined ? {} : { baseline }),
     settings,
     receiver: inProcess ? runReferenceReceiverInProcess : runReceiverProgram,
-    pair: inProcess ? runReferencePairInProcess : runSenderPrograms,
+    // Without a sender of its own the implementation meets the reference sender, whose stream
+    // qfc computes in-process: no program start it can avoid.
+    pair: inProcess ? runReferencePairInProcess : implementation.sender === null ? runReferenceSenderInProcess : runSenderPrograms,
     strict: args.flag('--strict'),
     properties,
   };
