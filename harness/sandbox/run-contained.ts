@@ -198,20 +198,26 @@ export function startContained(run: ContainedRun): ContainedProcess {
   let flooded: ContainedResult['flooded'] = null;
   let spawnError: string | null = null;
   let stdinOpen = true;
-  const kill = (): void => {
+  // Signals go by pid only while the child is unreaped: once it is, its pid (and process group
+  // id) may already belong to another process — pids recycle fast under a fork flood, and qfc
+  // runs as root — so a late kill could hit anything. What the program left is the
+  // supervisor's to kill, inside its namespace.
+  let reaped = false;
+  child.once('exit', () => {
+    reaped = true;
+  });
+  const signalChild = (signal: NodeJS.Signals, group: boolean): void => {
+    if (reaped || child.pid === undefined) return;
     try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      process.kill(group ? -child.pid : child.pid, signal);
     } catch {
       // already gone
     }
   };
+  const kill = (): void => signalChild('SIGKILL', true);
   // The supervisor kills everything it supervises on SIGTERM and still reports; SIGKILL follows.
   const terminate = (): void => {
-    try {
-      if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
+    signalChild('SIGTERM', false);
     setTimeout(kill, 500).unref();
   };
   const timer = setTimeout(() => {
@@ -291,7 +297,6 @@ export function startContained(run: ContainedRun): ContainedProcess {
     done: exited.then(async ([status, signal]) => {
       clearTimeout(timer);
       markOpened();
-      kill(); // anything left in the group (the supervisor already killed what it supervised)
       releaseOutput();
       // A descendant that escaped supervision may still hold stdout: do not wait for it forever.
       const grace = setTimeout(() => stdoutSource.destroy(), 1000);
