@@ -111,6 +111,13 @@ describe.each(isRoot ? [['as root', []], ['as an unprivileged user', ['--uid', '
     expect(details(run.cases[0])).not.toMatch(/null-device/);
   });
 
+  it('cannot make a file immutable or a directory append-only (no CAP_LINUX_IMMUTABLE); its extra files fail the case', async () => {
+    const run = await certifyHostile('immutable', '', RECEIVER_CASE, user as string[]);
+    expect(stderrOf(run.cases[0])).toMatch(/chattr \+i: Operation not permitted/);
+    expect(stderrOf(run.cases[0])).toMatch(/chattr \+a: Operation not permitted/);
+    expect(run.cases[0]!.verdict).toBe('fail');
+  });
+
   it('allocating 6 GiB goes over the memory cap: fail inv.bounded with the figure', async () => {
     const run = await certifyHostile('memory', '', RECEIVER_CASE, [...(user as string[]), '--memory-limit', '128']);
     expect(clauses(run.cases[0])).toContain('inv.bounded');
