@@ -23,7 +23,7 @@ import { chmodSync, closeSync, constants, mkdtempSync, openSync, rmSync } from '
 import { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { containedArgv, REPORT_FD, type FifoPair } from './contained-argv.js';
+import { containedArgv, INFO_FD, REPORT_FD, type FifoPair } from './contained-argv.js';
 import { initProgramPath } from './init-program.js';
 import { seccompFile } from './seccomp-file.js';
 import { parseSupervision, type Supervision } from './supervision.js';
@@ -79,6 +79,8 @@ export interface ContainedResult {
 
 export { MAX_PROCESSES, ROOT_CAPABILITIES, SANDBOX_ALIAS, containedArgv } from './contained-argv.js';
 
+/** How long pipes may stay open after the program's end before qfc stops waiting for them. */
+const PIPE_GRACE_MS = 2000;
 /** Bytes of the supervisor's report kept (it writes two short lines). */
 const REPORT_CAP = 1 << 16;
 
@@ -150,8 +152,7 @@ export function startContained(run: ContainedRun): ContainedProcess {
     return failedProcess(notStarted((error as Error).message, started));
   }
   const [command, ...args] = containedArgv(run, fifos, init, filter !== null);
-  const stdio: ('pipe' | 'ignore' | number)[] = fifos === null ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['ignore', 'ignore', 'pipe', 'pipe'];
-  if (filter !== null) stdio.push(filter);
+  const stdio: ('pipe' | 'ignore' | number)[] = fifos === null ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['ignore', 'ignore', 'pipe', 'pipe', filter ?? 'ignore', 'pipe'];
   const child = spawn(command!, args, {
     cwd: run.cwd,
     env: run.env,
@@ -214,10 +215,46 @@ export function startContained(run: ContainedRun): ContainedProcess {
       // already gone
     }
   };
-  const kill = (): void => signalChild('SIGKILL', true);
+  // Under bwrap the supervisor is bwrap's child: it is signalled itself, from outside its
+  // namespace, while bwrap is unreaped (bwrap reaps it only as it exits itself). Killing bwrap
+  // first could race bwrap's own setup, before --die-with-parent is armed, and orphan the
+  // sandbox with qfc's pipes open.
+  let supervisorPid: number | null = null;
+  let pendingSignal: NodeJS.Signals | null = null;
+  const signalSupervisor = (signal: NodeJS.Signals): void => {
+    if (fifos === null) return signalChild(signal, false); // unconfined: the supervisor is the child
+    if (supervisorPid === null) {
+      pendingSignal = signal; // sent as soon as bwrap says which pid it is
+      return;
+    }
+    if (reaped) return;
+    try {
+      process.kill(supervisorPid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  if (fifos !== null) {
+    let info = '';
+    (child.stdio as unknown as (Readable | null)[])[INFO_FD]!.on('data', (chunk: Buffer) => {
+      info += chunk.toString('utf8');
+      const pid = /"child-pid"\s*:\s*(\d+)/.exec(info)?.[1];
+      if (pid !== undefined && supervisorPid === null) {
+        supervisorPid = Number(pid);
+        if (pendingSignal !== null) signalSupervisor(pendingSignal);
+      }
+    });
+  }
+  const kill = (): void => {
+    signalSupervisor('SIGKILL');
+    // bwrap itself goes once its sandbox is gone; before bwrap has said which pid that is, it
+    // is given time to say so (its sandbox would otherwise outlive it), then killed anyway.
+    if (fifos === null || supervisorPid !== null) signalChild('SIGKILL', true);
+    else setTimeout(() => signalChild('SIGKILL', true), 5000).unref();
+  };
   // The supervisor kills everything it supervises on SIGTERM and still reports; SIGKILL follows.
   const terminate = (): void => {
-    signalChild('SIGTERM', false);
+    signalSupervisor('SIGTERM');
     setTimeout(kill, 500).unref();
   };
   const timer = setTimeout(() => {
@@ -258,12 +295,23 @@ export function startContained(run: ContainedRun): ContainedProcess {
     // a read error on our side: the program's output ends here
   });
   const stdoutClosed = new Promise<void>((resolve) => stdoutSource.once('close', () => resolve()));
+  // The end is bwrap's (or the supervisor's) exit; its pipes then close, unless something that
+  // escaped supervision still holds them: that costs a grace period, never the run.
   const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
     child.on('error', (error) => {
       spawnError = error.message;
       resolve([null, null]);
     });
-    child.on('close', (status, signal) => resolve([status, signal]));
+    child.on('exit', (status, signal) => {
+      const grace = setTimeout(() => {
+        for (const stream of child.stdio) stream?.destroy();
+        resolve([status, signal]);
+      }, PIPE_GRACE_MS);
+      child.once('close', () => {
+        clearTimeout(grace);
+        resolve([status, signal]);
+      });
+    });
   });
   const contained: ContainedProcess = {
     write: (bytes) =>

@@ -3,7 +3,7 @@
  * network, the time limit that kills a whole process group, output caps, the file-size
  * cap, half-closed output seen through bwrap, and the unconfined mode.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bwrapAvailable, runContained, startContained, type ContainedRun } from '../../../harness/sandbox/run-contained.js';
@@ -137,5 +137,28 @@ describe('a contained run', () => {
     expect(result.supervision?.final).toBe(true);
     expect(result.supervision?.peakRssKiB).toBeGreaterThan(0);
     expect(result.supervision?.leftoverCount).toBe(0);
+  });
+
+  it("stopped at once, even during bwrap's own set-up, leaves nothing running and still ends", async () => {
+    const marker = `sleep 31.${process.pid % 1000}`;
+    const running = (): number => {
+      let count = 0;
+      for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+        try {
+          if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(marker)) count += 1;
+        } catch {
+          // gone
+        }
+      }
+      return count;
+    };
+    for (let round = 0; round < 5; round += 1) {
+      const started = startContained(sandboxRun(`trap '' TERM; ${marker}`, { timeLimitMs: 60_000 }));
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, round * 40)); // at and after the start
+      started.stop();
+      const result = await started.done;
+      expect(result.supervision?.stopped).toBe(true);
+    }
+    expect(running()).toBe(0);
   });
 });
