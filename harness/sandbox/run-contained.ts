@@ -19,7 +19,7 @@
  * descriptor, and only the program then holds them.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -127,6 +127,16 @@ export function stopAllContained(): void {
   for (const process of running) process.stop();
 }
 
+/** The start time of process `pid` (/proc/PID/stat field 22), or null when there is none. */
+function startTimeOf(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** A result for a program that could not be started. */
 function notStarted(why: string, started: number): ContainedResult {
   return { status: null, signal: null, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), timedOut: false, flooded: null, spawnError: why, ms: Date.now() - started };
@@ -219,7 +229,10 @@ export function startContained(run: ContainedRun): ContainedProcess {
   // namespace, while bwrap is unreaped (bwrap reaps it only as it exits itself). Killing bwrap
   // first could race bwrap's own setup, before --die-with-parent is armed, and orphan the
   // sandbox with qfc's pipes open.
+  // It is not qfc's child: bwrap may have reaped it already, and its pid be someone else's.
+  // A pid and its start time name one process; the signal goes only while both still match.
   let supervisorPid: number | null = null;
+  let supervisorStart: string | null = null;
   let pendingSignal: NodeJS.Signals | null = null;
   const signalSupervisor = (signal: NodeJS.Signals): void => {
     if (fifos === null) return signalChild(signal, false); // unconfined: the supervisor is the child
@@ -227,7 +240,7 @@ export function startContained(run: ContainedRun): ContainedProcess {
       pendingSignal = signal; // sent as soon as bwrap says which pid it is
       return;
     }
-    if (reaped) return;
+    if (reaped || supervisorStart === null || startTimeOf(supervisorPid) !== supervisorStart) return;
     try {
       process.kill(supervisorPid, signal);
     } catch {
@@ -241,6 +254,7 @@ export function startContained(run: ContainedRun): ContainedProcess {
       const pid = /"child-pid"\s*:\s*(\d+)/.exec(info)?.[1];
       if (pid !== undefined && supervisorPid === null) {
         supervisorPid = Number(pid);
+        supervisorStart = startTimeOf(supervisorPid);
         if (pendingSignal !== null) signalSupervisor(pendingSignal);
       }
     });
