@@ -127,11 +127,15 @@ export function stopAllContained(): void {
   for (const process of running) process.stop();
 }
 
-/** The start time of process `pid` (/proc/PID/stat field 22), or null when there is none. */
-function startTimeOf(pid: number): string | null {
+/**
+ * Who process `pid` is: its parent and start time (/proc/PID/stat fields 4 and 22), or null
+ * when there is none. A pid alone may name a recycled process; with its parent it names one.
+ */
+function identityOf(pid: number): { parent: number; start: string } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { parent: Number(fields[1]), start: fields[19] ?? '' };
   } catch {
     return null;
   }
@@ -230,9 +234,14 @@ export function startContained(run: ContainedRun): ContainedProcess {
   // first could race bwrap's own setup, before --die-with-parent is armed, and orphan the
   // sandbox with qfc's pipes open.
   // It is not qfc's child: bwrap may have reaped it already, and its pid be someone else's.
-  // A pid and its start time name one process; the signal goes only while both still match.
+  // It is taken only while its parent is this run's bwrap (unreaped, so that pid is ours), and
+  // signalled only while its parent and start time are still those.
   let supervisorPid: number | null = null;
   let supervisorStart: string | null = null;
+  const isSupervisor = (pid: number, start: string | null): boolean => {
+    const identity = identityOf(pid);
+    return !reaped && identity !== null && identity.parent === child.pid && (start === null || identity.start === start);
+  };
   let pendingSignal: NodeJS.Signals | null = null;
   const signalSupervisor = (signal: NodeJS.Signals): void => {
     if (fifos === null) return signalChild(signal, false); // unconfined: the supervisor is the child
@@ -240,7 +249,7 @@ export function startContained(run: ContainedRun): ContainedProcess {
       pendingSignal = signal; // sent as soon as bwrap says which pid it is
       return;
     }
-    if (reaped || supervisorStart === null || startTimeOf(supervisorPid) !== supervisorStart) return;
+    if (supervisorStart === null || !isSupervisor(supervisorPid, supervisorStart)) return;
     try {
       process.kill(supervisorPid, signal);
     } catch {
@@ -254,7 +263,7 @@ export function startContained(run: ContainedRun): ContainedProcess {
       const pid = /"child-pid"\s*:\s*(\d+)/.exec(info)?.[1];
       if (pid !== undefined && supervisorPid === null) {
         supervisorPid = Number(pid);
-        supervisorStart = startTimeOf(supervisorPid);
+        supervisorStart = isSupervisor(supervisorPid, null) ? (identityOf(supervisorPid)?.start ?? null) : null;
         if (pendingSignal !== null) signalSupervisor(pendingSignal);
       }
     });
