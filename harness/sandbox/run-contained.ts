@@ -80,7 +80,7 @@ export interface ContainedResult {
 export { MAX_PROCESSES, ROOT_CAPABILITIES, SANDBOX_ALIAS, containedArgv } from './contained-argv.js';
 
 /** How long pipes may stay open after the program's end before qfc stops waiting for them. */
-const PIPE_GRACE_MS = 2000;
+const PIPE_GRACE_MS = 5000;
 /** Bytes of the supervisor's report kept (it writes two short lines). */
 const REPORT_CAP = 1 << 16;
 
@@ -326,11 +326,17 @@ export function startContained(run: ContainedRun): ContainedProcess {
       resolve([null, null]);
     });
     child.on('exit', (status, signal) => {
-      const grace = setTimeout(() => {
+      let closed = false;
+      // A grace timer fires first in the loop after a long synchronous stretch (a snapshot, a
+      // removal): the I/O already waiting (the report's last line, the pipes' ends) is read
+      // before anything is given up, by deferring the give-up past the loop's poll phase.
+      const grace = setTimeout(() => setImmediate(() => {
+        if (closed) return;
         for (const stream of child.stdio) stream?.destroy();
         resolve([status, signal]);
-      }, PIPE_GRACE_MS);
+      }), PIPE_GRACE_MS);
       child.once('close', () => {
+        closed = true;
         clearTimeout(grace);
         resolve([status, signal]);
       });
@@ -370,7 +376,7 @@ export function startContained(run: ContainedRun): ContainedProcess {
       markOpened();
       releaseOutput();
       // A descendant that escaped supervision may still hold stdout: do not wait for it forever.
-      const grace = setTimeout(() => stdoutSource.destroy(), 1000);
+      const grace = setTimeout(() => setImmediate(() => stdoutSource.destroy()), PIPE_GRACE_MS);
       await stdoutClosed;
       clearTimeout(grace);
       stdinSink.destroy();
