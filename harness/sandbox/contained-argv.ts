@@ -24,8 +24,6 @@ export const ROOT_CAPABILITIES = ['CAP_DAC_OVERRIDE', 'CAP_FOWNER', 'CAP_FSETID'
 /** Descriptor numbers the supervisor and bwrap are given. */
 export const REPORT_FD = 3;
 export const SECCOMP_FD = 4;
-/** bwrap writes `{"child-pid": N}` here: the host pid of the supervisor, PID 1 of the sandbox. */
-export const INFO_FD = 5;
 /** How long the supervisor waits for stragglers after the program exits before calling them leftovers. */
 const GRACE_MS = 100;
 /** Open descriptors a program may hold. */
@@ -102,7 +100,6 @@ export function containedArgv(run: ContainedRun, fifos: FifoPair | null, init: s
     '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-pid', '--unshare-cgroup-try',
     ...(runsAsRoot(run) ? ['--cap-drop', 'ALL', ...ROOT_CAPABILITIES.flatMap((capability) => ['--cap-add', capability])] : []),
     ...(seccomp ? ['--seccomp', String(SECCOMP_FD)] : []),
-    '--info-fd', String(INFO_FD),
     '--die-with-parent',
     '--new-session',
     '--as-pid-1',

@@ -19,11 +19,11 @@
  * descriptor, and only the program then holds them.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { containedArgv, INFO_FD, REPORT_FD, type FifoPair } from './contained-argv.js';
+import { containedArgv, REPORT_FD, type FifoPair } from './contained-argv.js';
 import { initProgramPath } from './init-program.js';
 import { seccompFile } from './seccomp-file.js';
 import { parseSupervision, type Supervision } from './supervision.js';
@@ -79,8 +79,6 @@ export interface ContainedResult {
 
 export { MAX_PROCESSES, ROOT_CAPABILITIES, SANDBOX_ALIAS, containedArgv } from './contained-argv.js';
 
-/** How long pipes may stay open after the program's end before qfc stops waiting for them. */
-const PIPE_GRACE_MS = 5000;
 /** Bytes of the supervisor's report kept (it writes two short lines). */
 const REPORT_CAP = 1 << 16;
 
@@ -127,20 +125,6 @@ export function stopAllContained(): void {
   for (const process of running) process.stop();
 }
 
-/**
- * Who process `pid` is: its parent and start time (/proc/PID/stat fields 4 and 22), or null
- * when there is none. A pid alone may name a recycled process; with its parent it names one.
- */
-function identityOf(pid: number): { parent: number; start: string } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { parent: Number(fields[1]), start: fields[19] ?? '' };
-  } catch {
-    return null;
-  }
-}
-
 /** A result for a program that could not be started. */
 function notStarted(why: string, started: number): ContainedResult {
   return { status: null, signal: null, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), timedOut: false, flooded: null, spawnError: why, ms: Date.now() - started };
@@ -166,7 +150,8 @@ export function startContained(run: ContainedRun): ContainedProcess {
     return failedProcess(notStarted((error as Error).message, started));
   }
   const [command, ...args] = containedArgv(run, fifos, init, filter !== null);
-  const stdio: ('pipe' | 'ignore' | number)[] = fifos === null ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['ignore', 'ignore', 'pipe', 'pipe', filter ?? 'ignore', 'pipe'];
+  const stdio: ('pipe' | 'ignore' | number)[] = fifos === null ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['ignore', 'ignore', 'pipe', 'pipe'];
+  if (filter !== null) stdio.push(filter);
   const child = spawn(command!, args, {
     cwd: run.cwd,
     env: run.env,
@@ -213,71 +198,20 @@ export function startContained(run: ContainedRun): ContainedProcess {
   let flooded: ContainedResult['flooded'] = null;
   let spawnError: string | null = null;
   let stdinOpen = true;
-  // Signals go by pid only while the child is unreaped: once it is, its pid (and process group
-  // id) may already belong to another process — pids recycle fast under a fork flood, and qfc
-  // runs as root — so a late kill could hit anything. What the program left is the
-  // supervisor's to kill, inside its namespace.
-  let reaped = false;
-  child.once('exit', () => {
-    reaped = true;
-  });
-  const signalChild = (signal: NodeJS.Signals, group: boolean): void => {
-    if (reaped || child.pid === undefined) return;
-    try {
-      process.kill(group ? -child.pid : child.pid, signal);
-    } catch {
-      // already gone
-    }
-  };
-  // Under bwrap the supervisor is bwrap's child: it is signalled itself, from outside its
-  // namespace, while bwrap is unreaped (bwrap reaps it only as it exits itself). Killing bwrap
-  // first could race bwrap's own setup, before --die-with-parent is armed, and orphan the
-  // sandbox with qfc's pipes open.
-  // It is not qfc's child: bwrap may have reaped it already, and its pid be someone else's.
-  // It is taken only while its parent is this run's bwrap (unreaped, so that pid is ours), and
-  // signalled only while its parent and start time are still those.
-  let supervisorPid: number | null = null;
-  let supervisorStart: string | null = null;
-  const isSupervisor = (pid: number, start: string | null): boolean => {
-    const identity = identityOf(pid);
-    return !reaped && identity !== null && identity.parent === child.pid && (start === null || identity.start === start);
-  };
-  let pendingSignal: NodeJS.Signals | null = null;
-  const signalSupervisor = (signal: NodeJS.Signals): void => {
-    if (fifos === null) return signalChild(signal, false); // unconfined: the supervisor is the child
-    if (supervisorPid === null) {
-      pendingSignal = signal; // sent as soon as bwrap says which pid it is
-      return;
-    }
-    if (supervisorStart === null || !isSupervisor(supervisorPid, supervisorStart)) return;
-    try {
-      process.kill(supervisorPid, signal);
-    } catch {
-      // already gone
-    }
-  };
-  if (fifos !== null) {
-    let info = '';
-    (child.stdio as unknown as (Readable | null)[])[INFO_FD]!.on('data', (chunk: Buffer) => {
-      info += chunk.toString('utf8');
-      const pid = /"child-pid"\s*:\s*(\d+)/.exec(info)?.[1];
-      if (pid !== undefined && supervisorPid === null) {
-        supervisorPid = Number(pid);
-        supervisorStart = isSupervisor(supervisorPid, null) ? (identityOf(supervisorPid)?.start ?? null) : null;
-        if (pendingSignal !== null) signalSupervisor(pendingSignal);
-      }
-    });
-  }
   const kill = (): void => {
-    signalSupervisor('SIGKILL');
-    // bwrap itself goes once its sandbox is gone; before bwrap has said which pid that is, it
-    // is given time to say so (its sandbox would otherwise outlive it), then killed anyway.
-    if (fifos === null || supervisorPid !== null) signalChild('SIGKILL', true);
-    else setTimeout(() => signalChild('SIGKILL', true), 5000).unref();
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
   };
   // The supervisor kills everything it supervises on SIGTERM and still reports; SIGKILL follows.
   const terminate = (): void => {
-    signalSupervisor('SIGTERM');
+    try {
+      if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
     setTimeout(kill, 500).unref();
   };
   const timer = setTimeout(() => {
@@ -318,29 +252,12 @@ export function startContained(run: ContainedRun): ContainedProcess {
     // a read error on our side: the program's output ends here
   });
   const stdoutClosed = new Promise<void>((resolve) => stdoutSource.once('close', () => resolve()));
-  // The end is bwrap's (or the supervisor's) exit; its pipes then close, unless something that
-  // escaped supervision still holds them: that costs a grace period, never the run.
   const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
     child.on('error', (error) => {
       spawnError = error.message;
       resolve([null, null]);
     });
-    child.on('exit', (status, signal) => {
-      let closed = false;
-      // A grace timer fires first in the loop after a long synchronous stretch (a snapshot, a
-      // removal): the I/O already waiting (the report's last line, the pipes' ends) is read
-      // before anything is given up, by deferring the give-up past the loop's poll phase.
-      const grace = setTimeout(() => setImmediate(() => {
-        if (closed) return;
-        for (const stream of child.stdio) stream?.destroy();
-        resolve([status, signal]);
-      }), PIPE_GRACE_MS);
-      child.once('close', () => {
-        closed = true;
-        clearTimeout(grace);
-        resolve([status, signal]);
-      });
-    });
+    child.on('close', (status, signal) => resolve([status, signal]));
   });
   const contained: ContainedProcess = {
     write: (bytes) =>
@@ -374,9 +291,10 @@ export function startContained(run: ContainedRun): ContainedProcess {
     done: exited.then(async ([status, signal]) => {
       clearTimeout(timer);
       markOpened();
+      kill(); // anything left in the group (the supervisor already killed what it supervised)
       releaseOutput();
       // A descendant that escaped supervision may still hold stdout: do not wait for it forever.
-      const grace = setTimeout(() => setImmediate(() => stdoutSource.destroy()), PIPE_GRACE_MS);
+      const grace = setTimeout(() => stdoutSource.destroy(), 1000);
       await stdoutClosed;
       clearTimeout(grace);
       stdinSink.destroy();
