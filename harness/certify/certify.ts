@@ -19,7 +19,7 @@ import type { Oracle } from '../verdicts/judge-receiver.js';
 import { runEditorCase } from './run-editor-case.js';
 import { runReceiverCase } from './run-receiver-case.js';
 import { runSenderCase } from './run-sender-case.js';
-import { visiblePaths, type RunSettings } from './run-settings.js';
+import { openLanes, visiblePaths, type RunSettings } from './run-settings.js';
 
 /** Asked from outside (a signal handler) to stop the run. */
 export interface Interruption {
@@ -34,6 +34,8 @@ export interface CertifyOptions {
   readonly confinement: Confinement;
   readonly owner: RunSettings['owner'];
   readonly keepSandboxes: boolean;
+  /** A bubblewrap per run instead of the persistent sandbox lanes (`--fresh-sandboxes`). */
+  readonly freshSandboxes?: boolean;
   /** The prediction runs are judged against (default the spec). */
   readonly oracle?: Oracle;
   /** Stop after this many time-outs in a row (0: never); the rest of the cases are `error`. */
@@ -78,7 +80,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyRun> {
   const started = Date.now();
   const base = mkdtempSync(join(tmpdir(), 'qfc-certify-'));
   chmodSync(base, 0o755); // a program run with --uid must reach its sandbox through it
-  const settings: RunSettings = {
+  let settings: RunSettings = {
     implementation: options.implementation,
     reference: options.reference,
     confinement: options.confinement,
@@ -88,6 +90,8 @@ export async function certify(options: CertifyOptions): Promise<CertifyRun> {
     visiblePaths: visiblePaths([options.implementation, options.reference]),
     oracle: options.oracle ?? 'spec',
   };
+  const lanes = openLanes(settings, options.freshSandboxes ?? false);
+  settings = { ...settings, lanes };
   const maxTimeouts = options.maxTimeouts ?? DEFAULT_MAX_TIMEOUTS;
   const interruption = options.interruption ?? { signal: null };
   const results: (CaseResult | undefined)[] = new Array(options.cases.length);
@@ -128,7 +132,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyRun> {
   }
   const stoppedEarly = stopReason();
   const filled = options.cases.map((testCase, index) => results[index] ?? unrun(testCase, interruption.signal !== null ? 'skipped' : 'error', `not run: ${stoppedEarly ?? 'unknown'}`));
-  const cleanupProblems: string[] = [];
+  const cleanupProblems: string[] = lanes?.close() ?? [];
   if (!options.keepSandboxes) {
     const problem = removeTree(base);
     if (problem !== null) cleanupProblems.push(problem);

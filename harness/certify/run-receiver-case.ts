@@ -10,6 +10,7 @@ import type { Profile, ReceiverProgram } from '../adapters/implementation.js';
 import { ENVIRONMENT_LIMITS, passLimits } from '../adapters/limits-contract.js';
 import type { ReceiverCase } from '../catalogue/catalogue-case.js';
 import { runContained, type ContainedResult } from '../sandbox/run-contained.js';
+import type { SandboxLane } from '../sandbox/sandbox-lane.js';
 import type { SandboxPaths } from '../sandbox/sandbox-root.js';
 import { takeSnapshot, walkSnapshot } from '../sandbox/snapshot.js';
 import type { CaseResult } from '../verdicts/case-result.js';
@@ -32,6 +33,8 @@ export interface ReceiverRun {
   readonly options: ReceiverOptions;
   readonly limits: ReceiverCase['limits'];
   readonly settings: RunSettings;
+  /** The sandbox lane `sandbox` belongs to, if any: the program runs there. */
+  readonly lane?: SandboxLane;
 }
 
 /**
@@ -41,7 +44,7 @@ export interface ReceiverRun {
 export type ReceiverExecutor = (run: ReceiverRun) => Promise<ContainedResult>;
 
 /** The implementation's receiver program, contained, with the stream on stdin. */
-export const runReceiverProgram: ReceiverExecutor = ({ receiver, profileArgs, stream, sandbox, limits, settings }) => {
+export const runReceiverProgram: ReceiverExecutor = ({ receiver, profileArgs, stream, sandbox, limits, settings, lane }) => {
   const passed = passLimits(receiver.limits === undefined ? ENVIRONMENT_LIMITS : receiver.limits, limits);
   // runReceiverStream skips the cases whose limits the receiver cannot take
   const { args, env } = 'skip' in passed ? { args: [], env: {} } : passed;
@@ -57,6 +60,7 @@ export const runReceiverProgram: ReceiverExecutor = ({ receiver, profileArgs, st
     fileSizeCap: Math.max(MIN_FILE_SIZE_CAP, 2 * stream.length),
     readOnlyTmp: true,
     ...containment(settings),
+    ...(lane === undefined ? {} : { lane }),
   });
 };
 
@@ -86,7 +90,7 @@ export async function runReceiverStream(testCase: ReceiverCase, settings: RunSet
   const passed = passLimits(receiver.limits === undefined ? ENVIRONMENT_LIMITS : receiver.limits, testCase.limits);
   if ('skip' in passed) return skipped('skipped', passed.skip);
   const user = receivingUser(settings);
-  return inSandbox(settings, testCase.id, async (sandbox) => {
+  return inSandbox(settings, testCase.id, async (sandbox, lane) => {
     const stream = testCase.stream(sandbox);
     const options: ReceiverOptions = {
       ...profileOptions(testCase.profile),
@@ -97,7 +101,7 @@ export async function runReceiverStream(testCase: ReceiverCase, settings: RunSet
     const spec = predict(stream, options);
     const upstream = predict(stream, { ...options, mode: 'upstream' });
     const before = takeSnapshot(sandbox.root);
-    const run = await execute({ receiver, profileArgs, stream, sandbox, options, limits: testCase.limits, settings });
+    const run = await execute({ receiver, profileArgs, stream, sandbox, options, limits: testCase.limits, settings, ...(lane === undefined ? {} : { lane }) });
     if (run.spawnError !== null) return skipped('error', `cannot start the receiver: ${run.spawnError}`);
     const { snapshot: after, overflow } = walkSnapshot(sandbox.root);
     const resolved = resolveOptions(options);
@@ -131,5 +135,5 @@ export async function runReceiverStream(testCase: ReceiverCase, settings: RunSet
       ...(judgement.verdict === 'pass' && overflow === null ? {} : { streamHex: toHex(stream.subarray(0, STREAM_HEX_CAP)), streamLength: stream.length }),
     };
     return { result, prediction: spec, stream };
-  });
+  }, execute === runReceiverProgram);
 }

@@ -4,6 +4,7 @@
  */
 import type { Implementation } from '../adapters/implementation.js';
 import { programPaths } from '../sandbox/host-view.js';
+import { LanePool } from '../sandbox/lane-pool.js';
 import type { Confinement, ContainedRun } from '../sandbox/run-contained.js';
 import type { Oracle } from '../verdicts/judge-receiver.js';
 
@@ -22,6 +23,22 @@ export interface RunSettings {
   readonly oracle?: Oracle;
   /** Host paths the programs need, shown read-only (see visiblePaths). */
   readonly visiblePaths: readonly string[];
+  /**
+   * Persistent sandboxes for receiver runs (sandbox-lane.ts), or null for a bubblewrap per
+   * run (`--fresh-sandboxes`, `--keep-sandboxes`, and whenever there is no bwrap).
+   */
+  readonly lanes?: LanePool | null;
+}
+
+/** The sandbox lanes for `settings`' receiver runs, or null where each run gets its own sandbox. */
+export function openLanes(settings: RunSettings, fresh: boolean): LanePool | null {
+  if (fresh || settings.confinement !== 'bwrap' || settings.keepSandboxes) return null;
+  return new LanePool({
+    base: settings.base,
+    env: programEnvironment(),
+    visiblePaths: settings.visiblePaths,
+    ...(settings.owner === null ? {} : { uid: settings.owner.uid, gid: settings.owner.gid, owner: settings.owner }),
+  });
 }
 
 /**

@@ -20,7 +20,7 @@ import { UPSTREAM_PROFILE_ARGS, type Implementation } from '../adapters/implemen
 import { CATALOGUE } from '../catalogue/index.js';
 import { runReceiverProgram } from '../certify/run-receiver-case.js';
 import { runSenderPrograms } from '../certify/run-sender-case.js';
-import { visiblePaths, type RunSettings } from '../certify/run-settings.js';
+import { openLanes, visiblePaths, type RunSettings } from '../certify/run-settings.js';
 import type { FuzzInputShape } from '../engines/pbt/arbitraries/fuzz-input.js';
 import { replayInput, runCampaign, type CampaignStatistics, type Finding } from '../engines/pbt/campaign.js';
 import { describeStream } from '../engines/pbt/describe-stream.js';
@@ -41,13 +41,13 @@ import { anchoredCommand, checkPrograms, confinementOf, implementationOf, oracle
 import { bundledVersion } from './version.js';
 import { describeContainment } from './describe-containment.js';
 
-export const FUZZ_FLAGS = ['--process', '--strict', '--keep-going', '--no-sandbox', '--help'];
+export const FUZZ_FLAGS = ['--process', '--strict', '--keep-going', '--no-sandbox', '--fresh-sandboxes', '--help'];
 export const FUZZ_VALUES = ['--engine', '--seconds', '--runs', '--seed', '--receiver', '--sender', '--impl', '--profile', '--property', '--jobs', '--shrink-seconds', '--corpus', '--out', '--uid', '--gid', '--time-limit', '--memory-limit', '--bind-ro', '--oracle', '--baseline-receiver', '--replay'];
 
 export const FUZZ_USAGE = `usage: qfc fuzz [--engine pbt] [--seconds N | --runs N] [--seed S] [--impl MANIFEST | --receiver CMD [--sender CMD] | --sender CMD]
                 [--process] [--profile default|allow-all-names|unsafe-symlinks] [--property round-trip|differential|invariants]...
                 [--jobs N] [--strict] [--keep-going] [--shrink-seconds N] [--corpus DIR] [--out DIR]
-                [--uid N [--gid N]] [--time-limit MS] [--memory-limit MIB] [--bind-ro PATH]... [--oracle spec|upstream] [--baseline-receiver CMD] [--no-sandbox]
+                [--uid N [--gid N]] [--time-limit MS] [--memory-limit MIB] [--bind-ro PATH]... [--oracle spec|upstream] [--baseline-receiver CMD] [--no-sandbox] [--fresh-sandboxes]
        qfc fuzz --replay SEED:PATH [the same implementation, --process, --profile, --property, --strict and --uid options]
   Without an implementation, fuzzes the bundled reference pair in-process (--process: as programs in the sandbox).
   Stops at the first failure, shrinks it and saves it in the corpus (--keep-going: collects distinct ones).`;
@@ -143,7 +143,9 @@ function setUp(args: ParsedArguments): CampaignSetup {
   const confinement = inProcess ? 'none' : confinementOf(args);
   const reference = referenceImplementation();
   const base = sandboxBase(inProcess);
-  const settings: RunSettings = { implementation, reference, confinement, base, owner, keepSandboxes: false, visiblePaths: visiblePaths([implementation, reference]), oracle: oracleOf(args) };
+  const plain: RunSettings = { implementation, reference, confinement, base, owner, keepSandboxes: false, visiblePaths: visiblePaths([implementation, reference]), oracle: oracleOf(args) };
+  const fresh = args.flag('--fresh-sandboxes');
+  const settings: RunSettings = { ...plain, lanes: openLanes(plain, fresh) };
   const baselineCommand = args.value('--baseline-receiver');
   let baseline: EngineRunner['baseline'];
   if (baselineCommand !== undefined) {
@@ -159,8 +161,9 @@ function setUp(args: ParsedArguments): CampaignSetup {
       openInVm: null,
     };
     const baselineConfinement = confinementOf(args);
+    const baselineSettings: RunSettings = { ...plain, implementation: baselineImplementation, confinement: baselineConfinement, visiblePaths: visiblePaths([baselineImplementation, reference]) };
     baseline = {
-      settings: { ...settings, implementation: baselineImplementation, confinement: baselineConfinement, visiblePaths: visiblePaths([baselineImplementation, reference]) },
+      settings: { ...baselineSettings, lanes: openLanes(baselineSettings, fresh) },
       receiver: runReceiverProgram,
     };
   }
@@ -338,7 +341,8 @@ export async function fuzzCommand(args: ParsedArguments, commandLine: string): P
   try {
     return target === null ? await campaign(args, setup, commandLine) : await replay(setup, target);
   } finally {
+    const problems = [...(setup.runner.settings.lanes?.close() ?? []), ...(setup.runner.baseline?.settings.lanes?.close() ?? [])];
     const problem = removeTree(setup.base);
-    if (problem !== null) process.stderr.write(`qfc fuzz: cleanup: ${problem}\n`);
+    for (const note of problem === null ? problems : [...problems, problem]) process.stderr.write(`qfc fuzz: cleanup: ${note}\n`);
   }
 }

@@ -41,19 +41,26 @@ export interface FifoPair {
   readonly output: string;
 }
 
+/** The supervisor's limits for one run, by option name (without the leading dashes). */
+export function supervisorLimits(run: Pick<ContainedRun, 'fileSizeCap' | 'memoryLimit' | 'uid'>): [string, string][] {
+  return [
+    ['fsize', String(run.fileSizeCap)],
+    ['memory', String(run.memoryLimit)],
+    ['nofile', String(NOFILE)],
+    ['max-processes', String(MAX_PROCESSES)],
+    // RLIMIT_NPROC counts all of the user's processes and is ignored for root: only a bound
+    // above what the user already runs, as a second wall behind the sampled cap.
+    ...(runsAsRoot(run) ? [] : [['nproc', String(processesOf(run.uid ?? process.getuid?.() ?? 0) + MAX_PROCESSES)] as [string, string]]),
+    ['grace-ms', String(GRACE_MS)],
+  ];
+}
+
 /** The supervisor's own arguments: the report descriptor, the FIFOs and the limits. */
 function supervisorArgs(run: ContainedRun, fifos: FifoPair | null): string[] {
   return [
     '--report-fd', String(REPORT_FD),
     ...(fifos === null ? ['--pidns'] : ['--in', fifos.input, '--out', fifos.output]),
-    '--fsize', String(run.fileSizeCap),
-    '--memory', String(run.memoryLimit),
-    '--nofile', String(NOFILE),
-    '--max-processes', String(MAX_PROCESSES),
-    // RLIMIT_NPROC counts all of the user's processes and is ignored for root: only a bound
-    // above what the user already runs, as a second wall behind the sampled cap.
-    ...(runsAsRoot(run) ? [] : ['--nproc', String(processesOf(run.uid ?? process.getuid?.() ?? 0) + MAX_PROCESSES)]),
-    '--grace-ms', String(GRACE_MS),
+    ...supervisorLimits(run).flatMap(([name, value]) => [`--${name}`, value]),
     '--',
   ];
 }
@@ -73,13 +80,42 @@ function processesOf(uid: number): number {
 }
 
 /** True when the program will run as root (bwrap then keeps every capability unless told otherwise). */
-function runsAsRoot(run: ContainedRun): boolean {
+function runsAsRoot(run: Pick<ContainedRun, 'uid'>): boolean {
   return (run.uid ?? process.getuid?.() ?? 0) === 0;
 }
 
 /** The full argv: bwrap's options and the supervisor, then the program. */
 export function containedArgv(run: ContainedRun, fifos: FifoPair | null, init: string, seccomp: boolean): string[] {
   if (run.confinement === 'none' || fifos === null) return [init, ...supervisorArgs(run, null), ...run.argv];
+  return [...bwrapArgs(run, fifos, init, seccomp), INIT_INSIDE, ...supervisorArgs(run, fifos), ...run.argv];
+}
+
+/** What a sandbox lane is started with: the same sandbox as a single run's, for programs to come. */
+export type LaneSandbox = Pick<ContainedRun, 'writableRoot' | 'visiblePaths' | 'readOnlyTmp' | 'uid' | 'gid'>;
+
+/** The FIFOs of a lane: a third one carries each run's stderr, since the lane's own outlives runs. */
+export interface LaneFifos extends FifoPair {
+  readonly error: string;
+}
+
+/** Descriptor on which a lane's supervisor reads its requests. */
+export const CONTROL_FD = 5;
+
+/**
+ * A sandbox lane's argv (sandbox-lane.ts): bwrap exactly as for one run, around the
+ * supervisor in serve mode, which takes each run's program, directory, environment and
+ * limits from its control descriptor.
+ */
+export function laneArgv(lane: LaneSandbox, fifos: LaneFifos, init: string, seccomp: boolean): string[] {
+  return [
+    ...bwrapArgs({ ...lane, cwd: lane.writableRoot }, fifos, init, seccomp),
+    INIT_INSIDE, '--serve', '--report-fd', String(REPORT_FD), '--control-fd', String(CONTROL_FD),
+    '--in', fifos.input, '--out', fifos.output, '--err', fifos.error, '--scrub-dir', lane.writableRoot,
+  ];
+}
+
+/** bwrap's options, up to the `--` before the supervisor. */
+function bwrapArgs(run: LaneSandbox & Pick<ContainedRun, 'cwd'>, fifos: FifoPair, init: string, seccomp: boolean): string[] {
   return [
     'bwrap',
     // tmpfs pages are memory no RSS shows: every writable tmpfs is small, and /dev itself is
@@ -94,7 +130,9 @@ export function containedArgv(run: ContainedRun, fifos: FifoPair | null, init: s
     '--bind', run.writableRoot, run.writableRoot,
     '--bind', run.writableRoot, SANDBOX_ALIAS,
     '--ro-bind', fifos.dir, fifos.dir,
-    ...(run.readOnlyTmp === true ? ['--remount-ro', '/tmp'] : []),
+    // /dev/shm too: a receiver writes nowhere but its target (and a lane's next run must not
+    // find what this one left in a tmpfs qfc cannot reset from outside).
+    ...(run.readOnlyTmp === true ? ['--remount-ro', '/tmp', '--remount-ro', '/dev/shm'] : []),
     // bwrap's new root is a writable tmpfs: a write to /etc or / must fail, not land unseen
     '--remount-ro', '/',
     '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-pid', '--unshare-cgroup-try',
@@ -105,8 +143,6 @@ export function containedArgv(run: ContainedRun, fifos: FifoPair | null, init: s
     '--as-pid-1',
     '--chdir', run.cwd,
     '--',
-    INIT_INSIDE, ...supervisorArgs(run, fifos),
-    ...run.argv,
   ];
 }
 

@@ -25,8 +25,10 @@ import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { containedArgv, REPORT_FD, type FifoPair } from './contained-argv.js';
 import { initProgramPath } from './init-program.js';
+import type { SandboxLane } from './sandbox-lane.js';
 import { seccompFile } from './seccomp-file.js';
-import { parseSupervision, type Supervision } from './supervision.js';
+import type { Supervision } from './supervision.js';
+import { watchProgram, type LaunchEnd, type ProgramLaunch } from './watch-program.js';
 
 /** How a program is confined. */
 export type Confinement = 'bwrap' | 'none';
@@ -59,6 +61,11 @@ export interface ContainedRun {
   /** Run as this user and group (requires root). */
   readonly uid?: number;
   readonly gid?: number;
+  /**
+   * Run in this sandbox lane instead of a bubblewrap of its own (sandbox-lane.ts): the lane's
+   * sandbox root, user, visible paths and read-only /tmp are the run's.
+   */
+  readonly lane?: SandboxLane;
 }
 
 /** What happened. */
@@ -79,9 +86,6 @@ export interface ContainedResult {
 
 export { MAX_PROCESSES, ROOT_CAPABILITIES, SANDBOX_ALIAS, containedArgv } from './contained-argv.js';
 
-/** Bytes of the supervisor's report kept (it writes two short lines). */
-const REPORT_CAP = 1 << 16;
-
 let bwrapWorks: boolean | undefined;
 
 /** True when bubblewrap is installed and can create its namespaces here. */
@@ -93,13 +97,16 @@ export function bwrapAvailable(): boolean {
   return bwrapWorks;
 }
 
-function makeFifos(writableRoot: string): FifoPair {
+/** Make FIFOs named `names` in a fresh directory beside `writableRoot`; returns the directory. */
+export function makeFifoDirectory(writableRoot: string, names: readonly string[]): string {
   const dir = mkdtempSync(join(dirname(writableRoot), '.qfc-io-'));
   chmodSync(dir, 0o755); // reachable for a program run as another user
-  const pair = { dir, input: join(dir, 'in'), output: join(dir, 'out') };
-  const made = spawnSync('mkfifo', ['-m', '0666', pair.input, pair.output]);
-  if (made.status !== 0) throw new Error(`mkfifo failed: ${made.stderr}`);
-  return pair;
+  const made = spawnSync('mkfifo', ['-m', '0666', ...names.map((name) => join(dir, name))]);
+  if (made.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`mkfifo failed: ${made.stderr}`);
+  }
+  return dir;
 }
 
 /** A started program: feed its stdin, watch its stdout, await its end. */
@@ -135,19 +142,37 @@ function failedProcess(result: ContainedResult): ContainedProcess {
   return { write: async () => {}, end: () => {}, stop: () => {}, onStdout: () => {}, onStdoutEnd: (listener) => listener(), done: Promise.resolve(result) };
 }
 
-/** Start a program under the limits of `run` (its `stdin` bytes are ignored: use write()). */
+/**
+ * Start a program under the limits of `run` (its `stdin` bytes are ignored: use write()):
+ * in `run.lane` when it names one (the lane's sandbox root must be `run.writableRoot`),
+ * otherwise in a bubblewrap of its own.
+ */
 export function startContained(run: ContainedRun): ContainedProcess {
   const started = Date.now();
-  let init: string;
-  let fifos: FifoPair | null;
+  let launch: ProgramLaunch;
+  try {
+    launch = run.lane === undefined ? launchFresh(run) : run.lane.launch(run);
+  } catch (error) {
+    return failedProcess(notStarted((error as Error).message, started));
+  }
+  const contained = watchProgram(run, launch, started);
+  running.add(contained);
+  void contained.done.then(() => running.delete(contained));
+  return contained;
+}
+
+/** One bubblewrap (or none) for this run alone, torn down at its end. */
+function launchFresh(run: ContainedRun): ProgramLaunch {
+  const init = initProgramPath();
+  const fifoDir = run.confinement === 'bwrap' ? makeFifoDirectory(run.writableRoot, ['in', 'out']) : null;
+  const fifos: FifoPair | null = fifoDir === null ? null : { dir: fifoDir, input: join(fifoDir, 'in'), output: join(fifoDir, 'out') };
   let filter: number | null = null;
   try {
-    init = initProgramPath();
-    fifos = run.confinement === 'bwrap' ? makeFifos(run.writableRoot) : null;
     const file = run.confinement === 'bwrap' ? seccompFile() : null;
     if (file !== null) filter = openSync(file, 'r');
   } catch (error) {
-    return failedProcess(notStarted((error as Error).message, started));
+    if (fifoDir !== null) rmSync(fifoDir, { recursive: true, force: true });
+    throw error;
   }
   const [command, ...args] = containedArgv(run, fifos, init, filter !== null);
   const stdio: ('pipe' | 'ignore' | number)[] = fifos === null ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['ignore', 'ignore', 'pipe', 'pipe'];
@@ -185,19 +210,6 @@ export function startContained(run: ContainedRun): ContainedProcess {
     holdOutput = openSync(fifos.output, constants.O_RDWR | constants.O_NONBLOCK);
     stdoutSource = new Socket({ fd: openSync(fifos.output, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
   }
-
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
-  const report: Buffer[] = [];
-  let reportBytes = 0;
-  const listeners: ((chunk: Buffer) => void)[] = [];
-  let stdoutBytes = 0;
-  let stderrBytes = 0;
-  let timedOut = false;
-  let stopped = false;
-  let flooded: ContainedResult['flooded'] = null;
-  let spawnError: string | null = null;
-  let stdinOpen = true;
   const kill = (): void => {
     try {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
@@ -205,121 +217,45 @@ export function startContained(run: ContainedRun): ContainedProcess {
       // already gone
     }
   };
-  // The supervisor kills everything it supervises on SIGTERM and still reports; SIGKILL follows.
-  const terminate = (): void => {
-    try {
-      if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-    setTimeout(kill, 500).unref();
-  };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    terminate();
-  }, run.timeLimitMs);
+  const reportListeners: ((chunk: Buffer) => void)[] = [];
   // The supervisor's first line says the FIFOs are open and the program about to start.
   child.stdio[REPORT_FD]!.on('data', (chunk: Buffer) => {
-    reportBytes += chunk.length;
-    if (reportBytes <= REPORT_CAP) report.push(chunk);
+    for (const listener of reportListeners) listener(chunk);
     if (chunk.includes(0x0a)) {
       releaseOutput();
       markOpened();
     }
   });
-  stdoutSource.on('data', (chunk: Buffer) => {
-    stdoutBytes += chunk.length;
-    if (stdoutBytes > run.stdoutCap) {
-      flooded ??= 'stdout';
-      terminate();
-      return;
-    }
-    stdout.push(chunk);
-    for (const listener of listeners) listener(chunk);
+  const ended = new Promise<LaunchEnd>((resolve) => {
+    child.on('error', (error) => resolve({ status: null, signal: null, spawnError: error.message }));
+    child.on('close', (status, signal) => resolve({ status, signal, spawnError: null }));
+  }).then((end) => {
+    markOpened();
+    kill(); // anything left in the group (the supervisor already killed what it supervised)
+    releaseOutput();
+    return end;
   });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderrBytes += chunk.length;
-    if (stderrBytes > run.stderrCap) {
-      flooded ??= 'stderr';
-      terminate();
-    } else stderr.push(chunk);
-  });
-  stdinSink.on('error', () => {
-    stdinOpen = false; // the program stopped reading: its right, it answers at its first error
-    stdinSink.destroy();
-  });
-  stdoutSource.on('error', () => {
-    // a read error on our side: the program's output ends here
-  });
-  const stdoutClosed = new Promise<void>((resolve) => stdoutSource.once('close', () => resolve()));
-  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
-    child.on('error', (error) => {
-      spawnError = error.message;
-      resolve([null, null]);
-    });
-    child.on('close', (status, signal) => resolve([status, signal]));
-  });
-  const contained: ContainedProcess = {
-    write: (bytes) =>
-      new Promise((resolve) => {
-        if (!stdinOpen || stdinSink.destroyed) return resolve();
-        if (stdinSink.write(bytes)) return resolve();
-        const settle = (): void => {
-          stdinSink.off('drain', settle);
-          stdinSink.off('close', settle);
-          resolve();
-        };
-        stdinSink.on('drain', settle);
-        stdinSink.on('close', settle);
-      }),
-    end: () => {
-      // Destroy once flushed: shutdown() does not apply to a FIFO, only closing the
-      // descriptor gives the program its end of input.
-      void opened.then(() => {
-        if (!stdinSink.destroyed) stdinSink.end(() => stdinSink.destroy());
-      });
+  return {
+    stdin: stdinSink,
+    stdout: stdoutSource,
+    stderr: child.stderr!,
+    onReport: (listener) => reportListeners.push(listener),
+    opened,
+    // The supervisor kills everything it supervises on SIGTERM and still reports; SIGKILL follows.
+    terminate: () => {
+      try {
+        if (child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      setTimeout(kill, 500).unref();
     },
-    stop: () => {
-      stopped = true;
-      terminate();
-    },
-    onStdout: (listener) => listeners.push(listener),
-    onStdoutEnd: (listener) => {
-      if (stdoutSource.readableEnded || stdoutSource.destroyed) listener();
-      else stdoutSource.once('close', listener);
-    },
-    done: exited.then(async ([status, signal]) => {
-      clearTimeout(timer);
-      markOpened();
-      kill(); // anything left in the group (the supervisor already killed what it supervised)
-      releaseOutput();
-      // A descendant that escaped supervision may still hold stdout: do not wait for it forever.
-      const grace = setTimeout(() => stdoutSource.destroy(), 1000);
-      await stdoutClosed;
-      clearTimeout(grace);
-      stdinSink.destroy();
+    ended,
+    stdoutGraceMs: 1000,
+    release: () => {
       if (fifos !== null) rmSync(fifos.dir, { recursive: true, force: true });
-      running.delete(contained);
-      const supervision = parseSupervision(Buffer.concat(report).toString('utf8'), run.memoryLimit);
-      // The supervisor passes the program's own end through; when it could not exec the program, say why.
-      if (supervision.execError !== null && spawnError === null) spawnError = `cannot run ${run.argv[0]}: ${supervision.execError}`;
-      const programStatus = supervision.final ? supervision.status : status;
-      const programSignal = supervision.final ? supervision.signal : signal;
-      return {
-        status: programStatus,
-        signal: programSignal,
-        stdout: Buffer.concat(stdout),
-        stderr: Buffer.concat(stderr),
-        timedOut: timedOut && !stopped,
-        flooded,
-        spawnError,
-        ms: Date.now() - started,
-        supervision: { ...supervision, stopped },
-      };
-    }),
+    },
   };
-  running.add(contained);
-  return contained;
 }
 
 /** Run a program with `run.stdin` as its whole input and wait. Never rejects. */

@@ -34,6 +34,14 @@ export interface SandboxPaths {
 /** Create a sandbox root under `base`; `owner` (uid and gid) owns target/ and source/. */
 export function createSandbox(base: string, label: string, owner?: { uid: number; gid: number }): SandboxPaths {
   const root = mkdtempSync(join(base, `${label.slice(0, 60)}-`));
+  return fillSandbox(root, owner);
+}
+
+/**
+ * Lay out a sandbox in `root`, an empty directory: its mode is set to 0755, then target/,
+ * source/ and outside/ with its sentinels are made; `owner` owns target/ and source/.
+ */
+export function fillSandbox(root: string, owner?: { uid: number; gid: number }): SandboxPaths {
   chmodSync(root, 0o755);
   const paths = { root, target: join(root, 'target'), outside: join(root, 'outside'), source: join(root, 'source') };
   mkdirSync(paths.target, { mode: 0o755 });

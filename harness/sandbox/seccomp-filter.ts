@@ -53,6 +53,7 @@ export const SYSCALL_RULES: readonly SyscallRule[] = [
   { id: 'clocks', syscalls: ['settimeofday', 'clock_settime', 'clock_adjtime', 'adjtimex'], action: 'eperm', why: 'the clock is shared with the host; time-stamp invariants are judged against the harness clock' },
   { id: 'port-io', syscalls: ['iopl', 'ioperm'], action: 'eperm', why: 'direct hardware port access (x86 only)' },
   { id: 'personality', syscalls: ['personality'], action: 'eperm', when: { kind: 'not-one-of', arg: 0, values: PERSONALITY_UNCHANGED }, why: 'other personas switch off address randomisation or change syscall semantics; the default and the query pass' },
+  { id: 'ipc-objects', syscalls: ['shmget', 'semget', 'msgget', 'mq_open'], action: 'eperm', why: 'SysV and POSIX message-queue objects outlive their process in the sandbox\'s IPC namespace, which a persistent sandbox lane keeps from run to run: one run could leave messages for the next; receivers never need them' },
   { id: 'io-uring', syscalls: ['io_uring_setup', 'io_uring_enter', 'io_uring_register'], action: 'eperm', why: 'io_uring performs opens and writes that seccomp never sees; libuv (Node) and others fall back to plain calls on EPERM' },
 ];
 
@@ -89,6 +90,8 @@ const SYSCALL_NUMBERS: Readonly<Record<string, { readonly x64: number; readonly 
   mount: { x64: 165, arm64: 40 },
   mount_setattr: { x64: 442, arm64: 442 },
   move_mount: { x64: 429, arm64: 429 },
+  mq_open: { x64: 240, arm64: 180 },
+  msgget: { x64: 68, arm64: 186 },
   name_to_handle_at: { x64: 303, arm64: 264 },
   open_by_handle_at: { x64: 304, arm64: 265 },
   open_tree: { x64: 428, arm64: 428 },
@@ -104,8 +107,10 @@ const SYSCALL_NUMBERS: Readonly<Record<string, { readonly x64: number; readonly 
   quotactl_fd: { x64: 443, arm64: 443 },
   reboot: { x64: 169, arm64: 142 },
   request_key: { x64: 249, arm64: 218 },
+  semget: { x64: 64, arm64: 190 },
   setns: { x64: 308, arm64: 268 },
   settimeofday: { x64: 164, arm64: 170 },
+  shmget: { x64: 29, arm64: 194 },
   swapoff: { x64: 168, arm64: 225 },
   swapon: { x64: 167, arm64: 224 },
   syslog: { x64: 103, arm64: 116 },

@@ -19,6 +19,19 @@
  * Exit status: the program's, 128+N if signal N killed it, 127 if it could not be started,
  * 126 if --in/--out could not be opened, 125 on a usage error or a lost program.
  *
+ *   qfc-init --serve --report-fd N --control-fd N --in PATH --out PATH --err PATH [--scrub-dir DIR]
+ *
+ * A sandbox lane (harness/sandbox/sandbox-lane.ts): one long-lived init that runs one program
+ * after another in the same sandbox, so that a run costs a fork and an exec instead of a new
+ * bubblewrap. Each request on the control descriptor is a list of NUL-terminated fields ended
+ * by an empty one: "run" then "cwd=", "fsize=", "memory=", "nproc=", "nofile=",
+ * "max-processes=", "grace-ms=", "arg=" (repeated, in order) and "env=" (repeated); or "kill",
+ * which ends the current run. The program's stdin, stdout and stderr are the three FIFOs, opened
+ * afresh for every run. The ready and final lines then carry "run":N, and the final line
+ * "clean": true only when no process of the run is left and the scrubbed directory holds no
+ * extended attribute; the init serves the next request only after a clean run, and exits
+ * otherwise (qfc then replaces the lane). End of file on the control descriptor ends the lane.
+ *
  * It reads nothing but /proc: whatever the program writes to the filesystem is hostile.
  *
  * One file, longer than the house likes, because qfc builds it with a single cc call at
@@ -36,8 +49,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <poll.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,32 +64,42 @@
 
 enum { EXIT_USAGE = 125, EXIT_NO_FIFO = 126, EXIT_NOT_STARTED = 127 };
 enum { POLL_MS = 10, KILL_DEADLINE_MS = 2000, LISTED = 20, TEXT_MAX = 200 };
+/* A request's size and its fields: far above any real command line and environment. */
+enum { REQUEST_MAX = 1 << 20, FIELDS_MAX = 8192 };
 /* RLIMIT_DATA above the memory cap: a per-process backstop between two polls. Not
    RLIMIT_AS, which counts reservations: node cannot even start under 2 GiB of it. */
 #define DATA_SLACK ((rlim_t)64 << 20)
 
 static struct {
-  int report_fd;
-  const char *in, *out;
+  int report_fd, control_fd;
+  const char *in, *out, *err, *scrub_dir;
   rlim_t fsize, memory, nproc, nofile, max_processes; /* RLIM_INFINITY: not given */
   long long grace_ms;
-  int pidns;
+  int pidns, serve;
   char **argv;
-} opt = { -1, NULL, NULL, RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY, 100, 0, NULL };
+  /* Serve mode only: the run's working directory and environment. */
+  const char *cwd;
+  char **env;
+} opt = { -1, -1, NULL, NULL, NULL, NULL, RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY, 100, 0, 0, NULL, NULL, NULL };
 
 static const char *mode = "subreaper";
 static int in_pidns, proc_is_ours;   /* PID 1 of a namespace; /proc shows only that namespace */
 static dev_t ns_dev;
 static ino_t ns_ino, outer_ns_ino;   /* ours, and the one --pidns left (never ours) */
 static long self_in_proc;            /* our pid as /proc names it */
-static sigset_t handled;             /* SIGCHLD and the stop signals, taken by sigtimedwait */
+static sigset_t handled;             /* SIGCHLD and the stop signals, read from signal_fd */
+static int signal_fd = -1;
 static int stop_requested, has_children = 1;
+/* Serve mode: the run's number, qfc asked to end it, and the control descriptor closed. */
+static unsigned long run_number;
+static int run_killed, lane_closing;
+static int err_fd = -1;              /* the run's stderr FIFO until the program holds it */
 
 static pid_t program = -1;
 static int program_status, program_reaped;
 static struct rusage program_usage;
 static char exec_error[TEXT_MAX + 64];
-static unsigned long long peak_kib;
+static unsigned long long peak_kib, reaped_peak_kib; /* sampled; the largest ru_maxrss reaped */
 static int memory_exceeded;
 /* Root is not held by RLIMIT_NPROC: the process count is capped by sampling, like memory. */
 static int processes_exceeded;
@@ -147,11 +173,11 @@ static const char *signal_name(int sig) {
   return other;
 }
 
-static void send_final(void) {
-  struct rusage children;
-  getrusage(RUSAGE_CHILDREN, &children);
+static void send_final_with(int clean) {
+  /* Not RUSAGE_CHILDREN, which a lane's earlier runs would still weigh on: wait4's figure for
+     each reaped child covers the children that child reaped in turn. */
   unsigned long long peak = peak_kib;
-  if ((unsigned long long)children.ru_maxrss > peak) peak = (unsigned long long)children.ru_maxrss;
+  if (reaped_peak_kib > peak) peak = reaped_peak_kib;
   if ((unsigned long long)program_usage.ru_maxrss > peak) peak = (unsigned long long)program_usage.ru_maxrss;
   int exited = program_reaped && WIFEXITED(program_status) && !exec_error[0];
   int killed = program_reaped && WIFSIGNALED(program_status);
@@ -169,9 +195,13 @@ static void send_final(void) {
     put_string(leftovers[i].cmdline, leftovers[i].cmdline_len);
     put("}");
   }
-  put("],\"leftoverCount\":%lu}", leftover_count);
+  put("],\"leftoverCount\":%lu", leftover_count);
+  if (opt.serve) put(",\"run\":%lu,\"clean\":%s", run_number, clean ? "true" : "false");
+  put("}");
   send_line();
 }
+
+static void send_final(void) { send_final_with(0); }
 
 static int exit_code(void) {
   if (exec_error[0]) return EXIT_NOT_STARTED;
@@ -341,6 +371,7 @@ static void reap(void) {
     struct rusage usage;
     pid_t pid = wait4(-1, &status, WNOHANG, &usage);
     if (pid == program) program_status = status, program_usage = usage, program_reaped = 1;
+    if (pid > 0 && (unsigned long long)usage.ru_maxrss > reaped_peak_kib) reaped_peak_kib = (unsigned long long)usage.ru_maxrss;
     if (pid > 0) continue;
     if (pid < 0 && errno == ECHILD) has_children = 0;
     if (pid < 0 && errno == EINTR) continue;
@@ -348,13 +379,21 @@ static void reap(void) {
   }
 }
 
-/* Sleeps up to ms, woken early by a child's end or a stop signal. In a namespace, a stop
-   signal counts only from outside (si_pid 0 there): the program must not end its watch. */
+static void read_control(void);
+
+/* Sleeps up to ms, woken early by a child's end, a stop signal or a word from qfc. In a
+   namespace, a stop signal counts only from outside (si_pid 0 there): the program must not
+   end its watch. */
 static void wait_for_event(long long ms) {
-  struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000 };
-  siginfo_t info;
-  int sig = sigtimedwait(&handled, &info, &ts);
-  if (sig > 0 && sig != SIGCHLD && !(in_pidns && info.si_pid != 0)) stop_requested = 1;
+  struct pollfd fds[2] = { { signal_fd, POLLIN, 0 }, { opt.serve ? opt.control_fd : -1, POLLIN, 0 } };
+  if (poll(fds, 2, (int)(ms > 0 ? ms : 0)) <= 0) return;
+  if (fds[0].revents & POLLIN) {
+    struct signalfd_siginfo info[8];
+    ssize_t n = read(signal_fd, info, sizeof info);
+    for (ssize_t i = 0; n > 0 && i < n / (ssize_t)sizeof info[0]; i++)
+      if (info[i].ssi_signo != SIGCHLD && !(in_pidns && info[i].ssi_pid != 0)) stop_requested = 1;
+  }
+  if (fds[1].revents) read_control();
 }
 
 /* ---- starting the program ---- */
@@ -377,6 +416,10 @@ static void become_program(int failure_fd) {
   sigprocmask(SIG_SETMASK, &none, NULL);
   rlim_t data = opt.memory == RLIM_INFINITY || opt.memory > RLIM_INFINITY - 2 * DATA_SLACK ? RLIM_INFINITY : opt.memory + DATA_SLACK;
   if (setsid() < 0) goto failed;
+  if (err_fd >= 0 && dup2(err_fd, 2) < 0) goto failed;
+  stage = 3;
+  if (opt.cwd != NULL && chdir(opt.cwd) != 0) goto failed;
+  if (opt.env != NULL) environ = opt.env; /* execvp searches this PATH */
   stage = 1;
   if (set_limit(RLIMIT_CORE, 0) || set_limit(RLIMIT_FSIZE, opt.fsize) || set_limit(RLIMIT_DATA, data) ||
       set_limit(RLIMIT_NOFILE, opt.nofile) || (getuid() != 0 && set_limit(RLIMIT_NPROC, opt.nproc)))
@@ -390,7 +433,7 @@ failed:;
 }
 
 static void start_program(void) {
-  static const char *const stages[] = { "setsid: ", "setrlimit: ", "" };
+  static const char *const stages[] = { "setsid: ", "setrlimit: ", "", "chdir: " };
   int pipe_fds[2], failure[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) fail(EXIT_NOT_STARTED, "pipe: %s", strerror(errno));
   program = fork();
@@ -404,7 +447,7 @@ static void start_program(void) {
   ssize_t n;
   while ((n = read(pipe_fds[0], failure, sizeof failure)) < 0 && errno == EINTR) {}
   close(pipe_fds[0]);
-  if (n == (ssize_t)sizeof failure && failure[0] >= 0 && failure[0] <= 2)
+  if (n == (ssize_t)sizeof failure && failure[0] >= 0 && failure[0] <= 3)
     snprintf(exec_error, sizeof exec_error, "%s%s", stages[failure[0]], strerror(failure[1]));
 }
 
@@ -508,11 +551,15 @@ static void parse_options(int argc, char **argv) {
     const char *name = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(name, "--") == 0) { i++; break; }
     if (strcmp(name, "--pidns") == 0) { opt.pidns = 1; continue; }
+    if (strcmp(name, "--serve") == 0) { opt.serve = 1; continue; }
     if (value == NULL) usage("an option lacks its value");
     i++;
     if (strcmp(name, "--report-fd") == 0) opt.report_fd = (int)number(name, value);
     else if (strcmp(name, "--in") == 0) opt.in = value;
     else if (strcmp(name, "--out") == 0) opt.out = value;
+    else if (strcmp(name, "--err") == 0) opt.err = value;
+    else if (strcmp(name, "--control-fd") == 0) opt.control_fd = (int)number(name, value);
+    else if (strcmp(name, "--scrub-dir") == 0) opt.scrub_dir = value;
     else if (strcmp(name, "--fsize") == 0) opt.fsize = number(name, value);
     else if (strcmp(name, "--memory") == 0) opt.memory = number(name, value);
     else if (strcmp(name, "--nproc") == 0) opt.nproc = number(name, value);
@@ -521,8 +568,14 @@ static void parse_options(int argc, char **argv) {
     else if (strcmp(name, "--grace-ms") == 0) opt.grace_ms = (long long)number(name, value);
     else usage("unknown option");
   }
-  if (i >= argc) usage("no program given");
-  opt.argv = argv + i;
+  if (opt.serve) {
+    if (i < argc) usage("--serve takes its programs from the control descriptor");
+    if (opt.control_fd <= 2 || fcntl(opt.control_fd, F_SETFD, FD_CLOEXEC) != 0) usage("--serve needs --control-fd, an open descriptor above 2");
+    if (!opt.in || !opt.out || !opt.err || opt.report_fd < 0) usage("--serve needs --report-fd, --in, --out and --err");
+  } else {
+    if (i >= argc) usage("no program given");
+    opt.argv = argv + i;
+  }
   if (opt.report_fd >= 0 && (opt.report_fd <= 2 || fcntl(opt.report_fd, F_SETFD, FD_CLOEXEC) != 0))
     usage("--report-fd must be an open descriptor above 2");
 }
@@ -536,43 +589,24 @@ static void open_as(const char *option, const char *path, int flags, int fd) {
   }
 }
 
-int main(int argc, char **argv) {
-  parse_options(argc, argv);
-  /* Before blocking the stop signals: qfc can still end an init stuck opening a FIFO. */
-  if (opt.in) open_as("--in", opt.in, O_RDONLY, 0);
-  if (opt.out) open_as("--out", opt.out, O_WRONLY, 1);
-  sigemptyset(&handled);
-  sigaddset(&handled, SIGCHLD), sigaddset(&handled, SIGTERM), sigaddset(&handled, SIGINT), sigaddset(&handled, SIGHUP);
-  sigprocmask(SIG_BLOCK, &handled, NULL);
-  signal(SIGPIPE, SIG_IGN); /* a vanished report reader must not stop the cleanup */
-  acquire_namespace();
-  /* After any uid_map write, which a non-dumpable process may not do. Now a program of our
-     uid can neither ptrace us nor open /proc/<us>/fd/ (the report descriptor). */
-  prctl(PR_SET_DUMPABLE, 0);
+/* ---- one program's life ---- */
 
-  char self[32] = "";
-  ssize_t n = readlink("/proc/self", self, sizeof self - 1);
-  self_in_proc = n > 0 ? strtol(self, NULL, 10) : 0;
-  proc_is_ours = in_pidns && self_in_proc == 1;
-  struct stat st;
-  if (self_in_proc <= 0 || stat("/proc/self/ns/pid", &st) != 0) fail(EXIT_NOT_STARTED, "no usable /proc");
-  ns_dev = st.st_dev, ns_ino = st.st_ino;
-  page_kib = sysconf(_SC_PAGESIZE) / 1024;
-
-  put("{\"ready\":true,\"mode\":\"%s\"}", mode);
-  send_line();
+/* Starts the program (its stdin and stdout already on 0 and 1) and sees it to its end: every
+   process of the run is gone when this returns, unless one is stuck in the kernel. */
+static void supervise(void) {
   start_program();
   drop_stdio();
+  if (err_fd >= 0) close(err_fd), err_fd = -1;
 
   /* The program's life: poll memory every POLL_MS, woken early by any child's end. */
-  for (long long next = now_ms(); !exec_error[0] && !program_reaped && !stop_requested;) {
+  for (long long next = now_ms(); !exec_error[0] && !program_reaped && !stop_requested && !run_killed;) {
     long long now = now_ms();
     if (now >= next) observe(), next = now + POLL_MS;
     reap();
     if (!program_reaped) wait_for_event(next - now > 0 ? next - now : POLL_MS);
   }
   /* The grace: what outlives it is a leftover. */
-  for (long long deadline = now_ms() + opt.grace_ms; !stop_requested;) {
+  for (long long deadline = now_ms() + opt.grace_ms; !stop_requested && !run_killed;) {
     reap();
     if (!has_children || observe() == 0) break;
     long long left = deadline - now_ms();
@@ -589,6 +623,196 @@ int main(int argc, char **argv) {
     kill_all();
     wait_for_event(POLL_MS);
   }
+}
+
+/* ---- serving a lane ---- */
+
+static char request[REQUEST_MAX], current[REQUEST_MAX]; /* what came in; the run's request */
+static size_t request_len;
+static char *fields[FIELDS_MAX];
+static char *run_argv[FIELDS_MAX], *run_env[FIELDS_MAX];
+
+/* Length of the first complete message in request[] (its fields and the empty one), or 0. */
+static size_t message_length(void) {
+  for (size_t i = 0, field_start = 0; i < request_len; i++) {
+    if (request[i] != 0) continue;
+    if (i == field_start) return i + 1;
+    field_start = i + 1;
+  }
+  return 0;
+}
+
+/* Drops the first message (of `length` bytes) from request[]. */
+static void consume(size_t length) {
+  memmove(request, request + length, request_len - length);
+  request_len -= length;
+}
+
+/* Reads what the control descriptor has; 0 at its end (or an overlong message), else 1. */
+static int fill_request(void) {
+  if (request_len == sizeof request) return 0;
+  ssize_t n = read(opt.control_fd, request + request_len, sizeof request - request_len);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return 1;
+  if (n <= 0) return 0;
+  request_len += (size_t)n;
+  return 1;
+}
+
+/* During a run, the only word qfc may say is "kill"; anything else, or the end, ends the lane. */
+static void read_control(void) {
+  if (!fill_request()) lane_closing = 1;
+  for (size_t length; (length = message_length()) > 0; consume(length)) {
+    if (strcmp(request, "kill") != 0) lane_closing = 1;
+    run_killed = 1;
+  }
+  if (lane_closing) run_killed = 1;
+  if (run_killed) kill_all();
+}
+
+static unsigned long long field_number(const char *name, const char *text) {
+  char *end;
+  errno = 0;
+  unsigned long long value = strtoull(text, &end, 10);
+  if (*text < '0' || *text > '9' || *end || errno) fail(EXIT_USAGE, "request: %s needs a decimal number", name);
+  return value;
+}
+
+/* Waits for the next "run" request and takes its settings; 0 when the lane is to end. */
+static int next_request(void) {
+  size_t length;
+  while ((length = message_length()) == 0) {
+    struct pollfd fds[2] = { { signal_fd, POLLIN, 0 }, { opt.control_fd, POLLIN, 0 } };
+    if (poll(fds, 2, -1) < 0 && errno != EINTR) return 0;
+    if (fds[0].revents & POLLIN) {
+      struct signalfd_siginfo info;
+      if (read(signal_fd, &info, sizeof info) > 0 && info.ssi_signo != SIGCHLD) return 0;
+    }
+    if (fds[1].revents && !fill_request()) return 0;
+  }
+  /* The run's argv and environment point into current[], which stays until the next request. */
+  memcpy(current, request, length);
+  consume(length);
+  size_t nfields = 0;
+  for (size_t i = 0; i < length - 1 && nfields < FIELDS_MAX; i += strlen(current + i) + 1) fields[nfields++] = current + i;
+  if (nfields == 0 || strcmp(fields[0], "run") != 0) return 0; /* "kill" between runs: nothing runs */
+  size_t nargs = 0, nenv = 0;
+  opt.cwd = NULL;
+  opt.fsize = opt.memory = opt.nproc = opt.nofile = opt.max_processes = RLIM_INFINITY;
+  opt.grace_ms = 100;
+  for (size_t i = 1; i < nfields; i++) {
+    char *field = fields[i], *value = strchr(field, '=');
+    if (value == NULL) fail(EXIT_USAGE, "request: a field without '='");
+    *value++ = 0;
+    if (strcmp(field, "arg") == 0 && nargs < FIELDS_MAX - 1) run_argv[nargs++] = value;
+    else if (strcmp(field, "env") == 0 && nenv < FIELDS_MAX - 1) run_env[nenv++] = value;
+    else if (strcmp(field, "cwd") == 0) opt.cwd = value;
+    else if (strcmp(field, "fsize") == 0) opt.fsize = field_number(field, value);
+    else if (strcmp(field, "memory") == 0) opt.memory = field_number(field, value);
+    else if (strcmp(field, "nproc") == 0) opt.nproc = field_number(field, value);
+    else if (strcmp(field, "nofile") == 0) opt.nofile = field_number(field, value);
+    else if (strcmp(field, "max-processes") == 0) opt.max_processes = field_number(field, value);
+    else if (strcmp(field, "grace-ms") == 0) opt.grace_ms = (long long)field_number(field, value);
+    else fail(EXIT_USAGE, "request: unknown field %.40s", field);
+  }
+  if (nargs == 0) fail(EXIT_USAGE, "request: no program given");
+  run_argv[nargs] = NULL, run_env[nenv] = NULL;
+  opt.argv = run_argv, opt.env = run_env;
+  return 1;
+}
+
+/* Removes every extended attribute (ACLs included) the run set on the sandbox root, the one
+   directory a lane keeps: a default ACL there would shape the next run's files. Returns how
+   many are left that could not be removed (SELinux labels are the system's, not the run's). */
+static int scrub_attributes(void) {
+  if (opt.scrub_dir == NULL) return 0;
+  int fd = open(opt.scrub_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return 1;
+  static char names[1 << 16];
+  int left = 0;
+  ssize_t n = flistxattr(fd, names, sizeof names);
+  if (n < 0 && errno != ENOTSUP) left = 1;
+  for (ssize_t i = 0; n > 0 && i < n; i += (ssize_t)strlen(names + i) + 1) {
+    if (strcmp(names + i, "security.selinux") == 0) continue;
+    if (fremovexattr(fd, names + i) != 0 && errno != ENODATA) left++;
+  }
+  close(fd);
+  return left;
+}
+
+static void reset_run_state(void) {
+  program = -1;
+  program_status = program_reaped = 0;
+  memset(&program_usage, 0, sizeof program_usage);
+  exec_error[0] = 0;
+  peak_kib = reaped_peak_kib = 0;
+  memory_exceeded = processes_exceeded = 0;
+  leftover_count = 0;
+  has_children = 1;
+  run_killed = 0;
+}
+
+static int serve(void) {
+  put("{\"lane\":true,\"mode\":\"%s\"}", mode);
+  send_line();
+  while (!stop_requested && !lane_closing && next_request()) {
+    reset_run_state();
+    run_number++;
+    /* Opening blocks until qfc holds the other ends, which it does before it asks. */
+    open_as("--in", opt.in, O_RDONLY, 0);
+    open_as("--out", opt.out, O_WRONLY, 1);
+    err_fd = open(opt.err, O_WRONLY | O_CLOEXEC);
+    if (err_fd < 0) fail(EXIT_NO_FIFO, "cannot open --err %.200s: %s", opt.err, strerror(errno));
+    put("{\"ready\":true,\"mode\":\"%s\",\"run\":%lu}", mode, run_number);
+    send_line();
+    supervise();
+    reap();
+    scan();
+    int clean = !has_children && ntasks == 0 && scrub_attributes() == 0;
+    send_final_with(clean);
+    if (!clean) break;
+  }
+  for (long long deadline = now_ms() + KILL_DEADLINE_MS; has_children && now_ms() < deadline; reap()) {
+    kill_all();
+    wait_for_event(POLL_MS);
+  }
+  return 0;
+}
+
+/* ---- main ---- */
+
+int main(int argc, char **argv) {
+  parse_options(argc, argv);
+  /* Before blocking the stop signals: qfc can still end an init stuck opening a FIFO. */
+  if (!opt.serve && opt.in) open_as("--in", opt.in, O_RDONLY, 0);
+  if (!opt.serve && opt.out) open_as("--out", opt.out, O_WRONLY, 1);
+  sigemptyset(&handled);
+  sigaddset(&handled, SIGCHLD), sigaddset(&handled, SIGTERM), sigaddset(&handled, SIGINT), sigaddset(&handled, SIGHUP);
+  sigprocmask(SIG_BLOCK, &handled, NULL);
+  signal(SIGPIPE, SIG_IGN); /* a vanished report reader must not stop the cleanup */
+  acquire_namespace();
+  /* After the fork in acquire_namespace: the outer process waits with sigwaitinfo. */
+  signal_fd = signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (signal_fd < 0) fail(EXIT_NOT_STARTED, "signalfd: %s", strerror(errno));
+  /* After any uid_map write, which a non-dumpable process may not do. Now a program of our
+     uid can neither ptrace us nor open /proc/<us>/fd/ (the report descriptor). */
+  prctl(PR_SET_DUMPABLE, 0);
+
+  char self[32] = "";
+  ssize_t n = readlink("/proc/self", self, sizeof self - 1);
+  self_in_proc = n > 0 ? strtol(self, NULL, 10) : 0;
+  proc_is_ours = in_pidns && self_in_proc == 1;
+  struct stat st;
+  if (self_in_proc <= 0 || stat("/proc/self/ns/pid", &st) != 0) fail(EXIT_NOT_STARTED, "no usable /proc");
+  ns_dev = st.st_dev, ns_ino = st.st_ino;
+  page_kib = sysconf(_SC_PAGESIZE) / 1024;
+
+  if (opt.serve) {
+    drop_stdio();
+    return serve();
+  }
+  put("{\"ready\":true,\"mode\":\"%s\"}", mode);
+  send_line();
+  supervise();
   send_final();
   return exit_code();
 }
