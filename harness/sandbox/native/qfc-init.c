@@ -47,14 +47,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <poll.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/xattr.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -406,6 +407,15 @@ static int set_limit(int resource, rlim_t value) {
   return setrlimit(resource, &cap);
 }
 
+/* Closes every descriptor from `from` to `to` (inclusive). */
+static void close_between(unsigned from, unsigned to) {
+  if (from > to) return;
+#ifdef SYS_close_range
+  if (syscall(SYS_close_range, from, to, 0) == 0) return;
+#endif
+  for (unsigned fd = from; fd <= to && fd < 65536; fd++) close((int)fd);
+}
+
 /* In the forked child; reports a failure on the close-on-exec pipe, as "stage: reason". */
 static void become_program(int failure_fd) {
   int stage = 0; /* indexes start_program()'s stage names */
@@ -417,6 +427,11 @@ static void become_program(int failure_fd) {
   rlim_t data = opt.memory == RLIM_INFINITY || opt.memory > RLIM_INFINITY - 2 * DATA_SLACK ? RLIM_INFINITY : opt.memory + DATA_SLACK;
   if (setsid() < 0) goto failed;
   if (err_fd >= 0 && dup2(err_fd, 2) < 0) goto failed;
+  /* The program holds its stdin, stdout and stderr, and nothing else: not qfc's report or
+     control descriptors (close-on-exec anyway), nor what qfc itself inherited without
+     close-on-exec from whoever started it (a CI runner's pipes), which node and bwrap pass on. */
+  close_between(3, (unsigned)failure_fd - 1);
+  close_between((unsigned)failure_fd + 1, ~0U);
   stage = 3;
   if (opt.cwd != NULL && chdir(opt.cwd) != 0) goto failed;
   if (opt.env != NULL) environ = opt.env; /* execvp searches this PATH */
