@@ -11,19 +11,26 @@
  *                receiver: runs and seconds to find it (time-to-find.ts), vs the same inputs
  *                against the naive receiver with no flaw
  *
+ *   harness speed
+ *                the harness's own cost per case, per catalogue and per fuzz input, against
+ *                bare spawns and bubblewrap (harness-speed.ts)
+ *
  * Options: --size-mib N, --runs N (cold start samples, default 30), --backend native|fallback,
  * --fuzz-seed N (default 1), --fuzz-runs N (the most a campaign runs, default 300),
- * --only cold-start|throughput|time-to-find (repeatable; default all).
+ * --only cold-start|throughput|time-to-find|harness-speed (repeatable; default all),
+ * --no-bundled-pair (skip certifying the bundled pair in harness-speed), --json FILE (every
+ * figure as JSON, for a CI job to keep a history).
  * Figures only: nothing here passes or fails.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildStream } from '../../spec/builder/build-stream.js';
 import { endMarker, file } from '../../spec/builder/stream-parts.js';
 import { encodeFileHeader } from '../../spec/codec/file-header.js';
 import { PACKAGE_ROOT } from '../package-root.js';
+import { harnessSpeedSection } from './harness-speed.js';
 import { timeToFindSection } from './time-to-find.js';
 
 const RECEIVER = join(PACKAGE_ROOT, 'dist', 'bin', 'qfile-unpacker.js');
@@ -40,7 +47,7 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
-const SECTIONS = ['cold-start', 'throughput', 'time-to-find'] as const;
+const SECTIONS = ['cold-start', 'throughput', 'time-to-find', 'harness-speed'] as const;
 
 /** The sections `--only` asks for (all without it). */
 function sections(): Set<string> {
@@ -106,19 +113,35 @@ async function main(): Promise<void> {
   const version = spawnSync(process.execPath, [RECEIVER, '--version'], { env, encoding: 'utf8' }).stdout.trim().replace('\n', ', ');
   console.log(`${version}; node ${process.version}; ${sizeMiB} MiB file; ${runs} cold-start runs`);
 
-  if (only.has('cold-start')) coldStart(runs, env);
-  if (only.has('throughput')) await throughput(sizeMiB, env);
-  if (only.has('time-to-find')) await timeToFindSection(option('--fuzz-seed', 1), option('--fuzz-runs', 300), (line) => console.log(line));
+  const figures: Record<string, unknown> = { node: process.version, receiver: version, date: new Date().toISOString() };
+  if (only.has('cold-start')) figures.coldStart = coldStart(runs, env);
+  if (only.has('throughput')) figures.throughput = await throughput(sizeMiB, env);
+  if (only.has('time-to-find')) figures.timeToFind = await timeToFindSection(option('--fuzz-seed', 1), option('--fuzz-runs', 300), (line) => console.log(line));
+  if (only.has('harness-speed')) figures.harnessSpeed = await harnessSpeedSection((line) => console.log(line), { fuzzRuns: option('--fuzz-runs', 300), bundledPair: !process.argv.includes('--no-bundled-pair') });
+  const jsonIndex = process.argv.indexOf('--json');
+  if (jsonIndex !== -1) {
+    const path = process.argv[jsonIndex + 1];
+    if (path === undefined) {
+      process.stderr.write('bench: --json takes a file name\n');
+      process.exit(2);
+    }
+    // Whole or not at all: a history kept by CI must never hold half a record.
+    const partial = `${path}.${process.pid}.partial`;
+    writeFileSync(partial, `${JSON.stringify(figures, null, 2)}\n`);
+    renameSync(partial, path);
+    console.log(`figures: ${path}`);
+  }
 }
 
-function coldStart(runs: number, env: NodeJS.ProcessEnv): void {
+function coldStart(runs: number, env: NodeJS.ProcessEnv): { receiverMs: number; nodeMs: number; ratio: number } {
   const empty = buildStream([endMarker()]);
   const receiverStart = median(timeRuns(runs, process.execPath, [RECEIVER], empty, env));
   const nodeStart = median(timeRuns(runs, process.execPath, ['-e', ''], empty, env));
   console.log(`cold start: qfile-unpacker ${receiverStart.toFixed(1)} ms (median), node -e '' ${nodeStart.toFixed(1)} ms, ratio ${(receiverStart / nodeStart).toFixed(2)}`);
+  return { receiverMs: receiverStart, nodeMs: nodeStart, ratio: receiverStart / nodeStart };
 }
 
-async function throughput(sizeMiB: number, env: NodeJS.ProcessEnv): Promise<void> {
+async function throughput(sizeMiB: number, env: NodeJS.ProcessEnv): Promise<Record<string, number>> {
   const data = Buffer.alloc(MIB, 0xa5);
   const size = BigInt(sizeMiB) * BigInt(MIB);
   const header = buildStream([file('big', '', { header: { filelen: size } })]);
@@ -132,6 +155,7 @@ async function throughput(sizeMiB: number, env: NodeJS.ProcessEnv): Promise<void
     const rate = (seconds: number) => `${(sizeMiB / seconds).toFixed(0)} MiB/s`;
     console.log(`throughput: qfile-unpacker ${rate(received.seconds)} (${received.seconds.toFixed(2)} s), cat > file ${rate(cat.seconds)} (ratio ${(cat.seconds / received.seconds).toFixed(2)}), cat > file; sync ${rate(catSync.seconds)} (ratio ${(catSync.seconds / received.seconds).toFixed(2)})`);
     console.log(`peak RSS: qfile-unpacker ${(received.peakKiB / 1024).toFixed(1)} MiB during the ${sizeMiB} MiB transfer (cat: ${(cat.peakKiB / 1024).toFixed(1)} MiB)`);
+    return { sizeMiB, receiverSeconds: received.seconds, catSeconds: cat.seconds, catSyncSeconds: catSync.seconds, ratioToCatSync: received.seconds / catSync.seconds, receiverPeakKiB: received.peakKiB };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

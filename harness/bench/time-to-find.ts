@@ -20,8 +20,8 @@ import { join } from 'node:path';
 import { referenceImplementation, shellCommand } from '../adapters/bundled-implementations.js';
 import { DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIME_LIMIT_MS, UPSTREAM_PROFILE_ARGS, type Implementation } from '../adapters/implementation.js';
 import { runReceiverProgram } from '../certify/run-receiver-case.js';
-import { visiblePaths, type RunSettings } from '../certify/run-settings.js';
-import { runSenderPrograms } from '../certify/run-sender-case.js';
+import { runReferenceSenderInProcess } from '../certify/reference-sender-in-process.js';
+import { openLanes, visiblePaths, type RunSettings } from '../certify/run-settings.js';
 import { runCampaign } from '../engines/pbt/campaign.js';
 import type { PropertyId } from '../engines/pbt/properties.js';
 import type { EngineRunner } from '../engines/pbt/run-input.js';
@@ -75,8 +75,9 @@ export async function timeToFind(flaw: string, property: PropertyId, seed: numbe
   const reference = referenceImplementation();
   const base = mkdtempSync(join(tmpdir(), 'qfc-bench-fuzz-'));
   chmodSync(base, 0o755);
-  const settings: RunSettings = { implementation, reference, confinement: bwrapAvailable() ? 'bwrap' : 'none', base, owner: null, keepSandboxes: false, visiblePaths: visiblePaths([implementation, reference]) };
-  const runner: EngineRunner = { settings, receiver: runReceiverProgram, pair: runSenderPrograms, strict: false, properties: new Set([property]) };
+  const plain: RunSettings = { implementation, reference, confinement: bwrapAvailable() ? 'bwrap' : 'none', base, owner: null, keepSandboxes: false, visiblePaths: visiblePaths([implementation, reference]) };
+  const settings: RunSettings = { ...plain, lanes: openLanes(plain, false) };
+  const runner: EngineRunner = { settings, receiver: runReceiverProgram, pair: runReferenceSenderInProcess, strict: false, properties: new Set([property]) };
   const started = Date.now();
   try {
     const { findings, statistics } = await runCampaign({
@@ -102,6 +103,7 @@ export async function timeToFind(flaw: string, property: PropertyId, seed: numbe
       runsPerSecond: statistics.ms > 0 ? statistics.runs / (statistics.ms / 1000) : 0,
     };
   } finally {
+    settings.lanes?.close();
     removeTree(base);
   }
 }

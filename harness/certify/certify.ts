@@ -34,8 +34,11 @@ export interface CertifyOptions {
   readonly confinement: Confinement;
   readonly owner: RunSettings['owner'];
   readonly keepSandboxes: boolean;
-  /** A bubblewrap per run instead of the persistent sandbox lanes (`--fresh-sandboxes`). */
-  readonly freshSandboxes?: boolean;
+  /**
+   * The path qfc took before lanes (`--slow-path`): a bubblewrap per program run, and the
+   * bundled reference side run as a program too. Slower; the verdicts must be the same.
+   */
+  readonly slowPath?: boolean;
   /** The prediction runs are judged against (default the spec). */
   readonly oracle?: Oracle;
   /** Stop after this many time-outs in a row (0: never); the rest of the cases are `error`. */
@@ -90,8 +93,8 @@ export async function certify(options: CertifyOptions): Promise<CertifyRun> {
     visiblePaths: visiblePaths([options.implementation, options.reference]),
     oracle: options.oracle ?? 'spec',
   };
-  const lanes = openLanes(settings, options.freshSandboxes ?? false);
-  settings = { ...settings, lanes };
+  const lanes = openLanes(settings, options.slowPath ?? false);
+  settings = { ...settings, lanes, referenceInProcess: !(options.slowPath ?? false) };
   const maxTimeouts = options.maxTimeouts ?? DEFAULT_MAX_TIMEOUTS;
   const interruption = options.interruption ?? { signal: null };
   const results: (CaseResult | undefined)[] = new Array(options.cases.length);

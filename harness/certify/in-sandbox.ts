@@ -6,6 +6,7 @@
 import type { SandboxLane } from '../sandbox/sandbox-lane.js';
 import { createSandbox, removeSandbox, type SandboxPaths } from '../sandbox/sandbox-root.js';
 import type { CaseResult } from '../verdicts/case-result.js';
+import { inPhase } from './case-phases.js';
 import type { RunSettings } from './run-settings.js';
 
 /**
@@ -15,10 +16,10 @@ import type { RunSettings } from './run-settings.js';
  */
 export async function inSandbox<T extends { readonly result: CaseResult }>(settings: RunSettings, label: string, body: (sandbox: SandboxPaths, lane?: SandboxLane) => Promise<T>, lane = false): Promise<T> {
   if (lane && settings.lanes != null) {
-    const { value, cleanup } = await settings.lanes.use((used) => body(used.sandbox, used));
+    const { value, cleanup } = await settings.lanes.use((used) => body(used.sandbox, used), (work) => inPhase('sandbox', work));
     return cleanup === null ? value : { ...value, result: { ...value.result, notes: [...value.result.notes, `cleanup: ${cleanup}`] } };
   }
-  const sandbox = createSandbox(settings.base, label, settings.owner ?? undefined);
+  const sandbox = inPhase('sandbox', () => createSandbox(settings.base, label, settings.owner ?? undefined));
   let value: T;
   try {
     value = await body(sandbox);
@@ -27,7 +28,7 @@ export async function inSandbox<T extends { readonly result: CaseResult }>(setti
     if (problem !== null) (error as Error).message += ` (and the sandbox was not removed: ${problem})`;
     throw error;
   }
-  const problem = settings.keepSandboxes ? null : removeSandbox(sandbox);
+  const problem = settings.keepSandboxes ? null : inPhase('sandbox', () => removeSandbox(sandbox));
   if (problem === null) return value;
   return { ...value, result: { ...value.result, notes: [...value.result.notes, `cleanup: ${problem}`] } };
 }

@@ -16,6 +16,7 @@ import { takeSnapshot, walkSnapshot } from '../sandbox/snapshot.js';
 import type { CaseResult } from '../verdicts/case-result.js';
 import { describePrediction, describeReceiverRun } from '../verdicts/describe-outcome.js';
 import { judgeReceiver } from '../verdicts/judge-receiver.js';
+import { inPhase, inPhaseAsync } from './case-phases.js';
 import { inSandbox } from './in-sandbox.js';
 import { containment, MIN_FILE_SIZE_CAP, programEnvironment, receivingUser, STDERR_CAP, STDOUT_CAP, STREAM_HEX_CAP, type RunSettings } from './run-settings.js';
 
@@ -98,14 +99,14 @@ export async function runReceiverStream(testCase: ReceiverCase, settings: RunSet
       filesLimit: testCase.limits.files ?? 0n,
       privileged: user.uid === 0,
     };
-    const spec = predict(stream, options);
-    const upstream = predict(stream, { ...options, mode: 'upstream' });
-    const before = takeSnapshot(sandbox.root);
-    const run = await execute({ receiver, profileArgs, stream, sandbox, options, limits: testCase.limits, settings, ...(lane === undefined ? {} : { lane }) });
+    const spec = inPhase('predict', () => predict(stream, options));
+    const upstream = inPhase('predict', () => predict(stream, { ...options, mode: 'upstream' }));
+    const before = inPhase('snapshot-before', () => takeSnapshot(sandbox.root));
+    const run = await inPhaseAsync('run', () => execute({ receiver, profileArgs, stream, sandbox, options, limits: testCase.limits, settings, ...(lane === undefined ? {} : { lane }) }));
     if (run.spawnError !== null) return skipped('error', `cannot start the receiver: ${run.spawnError}`);
-    const { snapshot: after, overflow } = walkSnapshot(sandbox.root);
+    const { snapshot: after, overflow } = inPhase('snapshot-after', () => walkSnapshot(sandbox.root));
     const resolved = resolveOptions(options);
-    const judgement = judgeReceiver({
+    const judgement = inPhase('judge', () => judgeReceiver({
       spec,
       upstream,
       run,
@@ -116,7 +117,7 @@ export async function runReceiverStream(testCase: ReceiverCase, settings: RunSet
       timeLimitMs: settings.implementation.timeLimitMs,
       oracle: settings.oracle ?? 'spec',
       repredict: (directorySize) => predict(stream, { ...options, mode: 'upstream', directorySize }),
-    });
+    }));
     const result: CaseResult = {
       id: testCase.id,
       kind: 'receiver',

@@ -27,11 +27,13 @@ import type { InvariantContext } from '../../spec/invariants/snapshot.js';
 import { receiverValidatorFlags, resolveOptions } from '../../spec/model/options.js';
 import type { SenderProgram } from '../adapters/implementation.js';
 import { startContained, type ContainedResult } from '../sandbox/run-contained.js';
+import type { SandboxLane } from '../sandbox/sandbox-lane.js';
 import { chownTree, type SandboxPaths } from '../sandbox/sandbox-root.js';
 import { takeSnapshot, walkSnapshot } from '../sandbox/snapshot.js';
 import type { CaseResult, CaseViolation } from '../verdicts/case-result.js';
 import { containmentViolations } from '../verdicts/containment-violations.js';
 import { inSandbox } from './in-sandbox.js';
+import { runReferenceSenderInProcess } from './reference-sender-in-process.js';
 import { containment, MIN_FILE_SIZE_CAP, programEnvironment, receivingUser, STDERR_CAP, STREAM_HEX_CAP, type RunSettings } from './run-settings.js';
 
 const CAPTURE_CAP = 256 << 20;
@@ -134,6 +136,8 @@ export interface SenderPairRun {
   readonly receiverArgv: readonly string[];
   readonly sandbox: SandboxPaths;
   readonly settings: RunSettings;
+  /** The sandbox lane `sandbox` belongs to, for an executor that runs one program only. */
+  readonly lane?: SandboxLane;
 }
 
 /** What a sender run gave: both sides' runs and the stream between them. */
@@ -182,7 +186,7 @@ export async function runSenderCase(testCase: SenderCase, settings: RunSettings)
 }
 
 /** Run one sender case with `execute` and judge it; also returns the stream the sender wrote. */
-export async function runSenderPair(testCase: SenderCase, settings: RunSettings, execute: SenderPairExecutor = runSenderPrograms): Promise<{ result: CaseResult; stream: Uint8Array; prediction: Prediction | null }> {
+export async function runSenderPair(testCase: SenderCase, settings: RunSettings, chosen?: SenderPairExecutor): Promise<{ result: CaseResult; stream: Uint8Array; prediction: Prediction | null }> {
   const own = settings.implementation.sender;
   const base = { id: testCase.id, kind: 'sender' as const, category: testCase.category, title: testCase.title, clauses: testCase.clauses, profile: testCase.ignoreSymlinks ? 'ignore-symlinks' : 'default' };
   // Without a sender of its own, an implementation's receiver still meets the reference
@@ -190,7 +194,10 @@ export async function runSenderPair(testCase: SenderCase, settings: RunSettings,
   const pairsWithReference = own === null && testCase.answer === 'receiver' && settings.implementation.receiver !== null;
   const sender = own ?? (pairsWithReference ? settings.reference.sender : null);
   if (sender === null) return { result: { ...base, verdict: 'skipped', expected: {}, observed: {}, violations: [], notes: ['the implementation has no sender'], ms: 0 }, stream: new Uint8Array(0), prediction: null };
-  return inSandbox(settings, testCase.id, async (sandbox) => {
+  // The reference sender's stream is a pure function of the source tree: qfc writes it itself
+  // rather than start qfile-agent, and the receiver alone then runs, in a lane when there are.
+  const execute = chosen ?? (pairsWithReference && settings.referenceInProcess !== false ? runReferenceSenderInProcess : runSenderPrograms);
+  return inSandbox(settings, testCase.id, async (sandbox, lane) => {
     await testCase.build(sandbox.source);
     if (settings.owner !== null) chownTree(sandbox.source, settings.owner);
     const source = takeSnapshot(sandbox.source);
@@ -199,7 +206,7 @@ export async function runSenderPair(testCase: SenderCase, settings: RunSettings,
         ? [...(settings.implementation.receiver ?? settings.reference.receiver!).argv]
         : [process.execPath, SCRIPTED_RECEIVER, JSON.stringify(testCase.answer)];
     const before = takeSnapshot(sandbox.root);
-    const { senderRun, receiverRun, stream } = await execute({ testCase, sender, receiverArgv, sandbox, settings });
+    const { senderRun, receiverRun, stream } = await execute({ testCase, sender, receiverArgv, sandbox, settings, ...(lane === undefined ? {} : { lane }) });
     const { snapshot: after, overflow } = walkSnapshot(sandbox.root);
     const received = testCase.answer === 'receiver' ? targetEntries(after) : null;
     const timeResolution = (settings.implementation.receiver ?? settings.reference.receiver!).timeResolution === 'us' ? 1000n : 1n;
@@ -229,7 +236,7 @@ export async function runSenderPair(testCase: SenderCase, settings: RunSettings,
       ...(stream.length > 0 ? { streamHex: toHex(stream.subarray(0, STREAM_HEX_CAP)), streamLength: stream.length } : {}),
     };
     return { result, stream, prediction };
-  });
+  }, execute === runReferenceSenderInProcess);
 }
 
 /** Entries below `target/`, keyed relative to it. */

@@ -28,11 +28,16 @@ export interface RunSettings {
    * run (`--fresh-sandboxes`, `--keep-sandboxes`, and whenever there is no bwrap).
    */
   readonly lanes?: LanePool | null;
+  /**
+   * Run the bundled reference side in-process where the other side is under test (its sender's
+   * stream is computed, not piped from qfile-agent); false on the slow path (`--slow-path`).
+   */
+  readonly referenceInProcess?: boolean;
 }
 
 /** The sandbox lanes for `settings`' receiver runs, or null where each run gets its own sandbox. */
-export function openLanes(settings: RunSettings, fresh: boolean): LanePool | null {
-  if (fresh || settings.confinement !== 'bwrap' || settings.keepSandboxes) return null;
+export function openLanes(settings: RunSettings, slowPath: boolean): LanePool | null {
+  if (slowPath || settings.confinement !== 'bwrap' || settings.keepSandboxes) return null;
   return new LanePool({
     base: settings.base,
     env: programEnvironment(),

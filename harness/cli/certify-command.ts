@@ -20,13 +20,13 @@ import { UsageError, type ParsedArguments } from './arguments.js';
 import { checkPrograms, confinementOf, implementationOf, oracleOf, ownerOf, profileOf, publishReport, whole } from './implementation-options.js';
 import { progressReporter } from './progress.js';
 
-export const CERTIFY_FLAGS = ['--strict', '--keep-sandboxes', '--fresh-sandboxes', '--no-sandbox', '--keep-going', '--help'];
+export const CERTIFY_FLAGS = ['--strict', '--keep-sandboxes', '--slow-path', '--no-sandbox', '--keep-going', '--help'];
 export const CERTIFY_VALUES = ['--receiver', '--sender', '--impl', '--profile', '--only', '--out', '--jobs', '--uid', '--gid', '--time-limit', '--memory-limit', '--bind-ro', '--max-timeouts', '--oracle'];
 
 export const CERTIFY_USAGE = `usage: qfc certify [--impl MANIFEST | --receiver CMD [--sender CMD] | --sender CMD]
                    [--profile default|allow-all-names|unsafe-symlinks] [--only ID|GLOB]... [--strict]
                    [--out DIR] [--jobs N] [--uid N [--gid N]] [--time-limit MS] [--memory-limit MIB] [--bind-ro PATH]...
-                   [--oracle spec|upstream] [--max-timeouts K | --keep-going] [--no-sandbox] [--keep-sandboxes] [--fresh-sandboxes]
+                   [--oracle spec|upstream] [--max-timeouts K | --keep-going] [--no-sandbox] [--keep-sandboxes] [--slow-path]
   With no implementation, certifies the bundled reference pair. See INTERPRETING.md.`;
 
 export const REPLAY_USAGE = `usage: qfc replay [PATH...] [--impl MANIFEST | --receiver CMD] [--only ID|GLOB]... [--strict]
@@ -59,7 +59,7 @@ async function runAndReport(args: ParsedArguments, cases: readonly CatalogueCase
       confinement,
       owner,
       keepSandboxes: args.flag('--keep-sandboxes'),
-      freshSandboxes: args.flag('--fresh-sandboxes'),
+      slowPath: args.flag('--slow-path'),
       maxTimeouts,
       oracle: oracleOf(args),
       interruption,

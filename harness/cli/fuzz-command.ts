@@ -26,7 +26,7 @@ import { replayInput, runCampaign, type CampaignStatistics, type Finding } from 
 import { describeStream } from '../engines/pbt/describe-stream.js';
 import { runReferencePairInProcess } from '../engines/pbt/execution/in-process-pair.js';
 import { runReferenceReceiverInProcess } from '../engines/pbt/execution/in-process-receiver.js';
-import { runReferenceSenderInProcess } from '../engines/pbt/execution/in-process-sender.js';
+import { runReferenceSenderInProcess } from '../certify/reference-sender-in-process.js';
 import type { ReportedFinding } from '../engines/pbt/fuzz-report.js';
 import { publishFuzzReport } from '../engines/pbt/publish-fuzz-report.js';
 import { shellWord } from '../engines/pbt/shell-word.js';
@@ -41,13 +41,13 @@ import { anchoredCommand, checkPrograms, confinementOf, implementationOf, oracle
 import { bundledVersion } from './version.js';
 import { describeContainment } from './describe-containment.js';
 
-export const FUZZ_FLAGS = ['--process', '--strict', '--keep-going', '--no-sandbox', '--fresh-sandboxes', '--help'];
+export const FUZZ_FLAGS = ['--process', '--strict', '--keep-going', '--no-sandbox', '--slow-path', '--help'];
 export const FUZZ_VALUES = ['--engine', '--seconds', '--runs', '--seed', '--receiver', '--sender', '--impl', '--profile', '--property', '--jobs', '--shrink-seconds', '--corpus', '--out', '--uid', '--gid', '--time-limit', '--memory-limit', '--bind-ro', '--oracle', '--baseline-receiver', '--replay'];
 
 export const FUZZ_USAGE = `usage: qfc fuzz [--engine pbt] [--seconds N | --runs N] [--seed S] [--impl MANIFEST | --receiver CMD [--sender CMD] | --sender CMD]
                 [--process] [--profile default|allow-all-names|unsafe-symlinks] [--property round-trip|differential|invariants]...
                 [--jobs N] [--strict] [--keep-going] [--shrink-seconds N] [--corpus DIR] [--out DIR]
-                [--uid N [--gid N]] [--time-limit MS] [--memory-limit MIB] [--bind-ro PATH]... [--oracle spec|upstream] [--baseline-receiver CMD] [--no-sandbox] [--fresh-sandboxes]
+                [--uid N [--gid N]] [--time-limit MS] [--memory-limit MIB] [--bind-ro PATH]... [--oracle spec|upstream] [--baseline-receiver CMD] [--no-sandbox] [--slow-path]
        qfc fuzz --replay SEED:PATH [the same implementation, --process, --profile, --property, --strict and --uid options]
   Without an implementation, fuzzes the bundled reference pair in-process (--process: as programs in the sandbox).
   Stops at the first failure, shrinks it and saves it in the corpus (--keep-going: collects distinct ones).`;
@@ -144,8 +144,8 @@ function setUp(args: ParsedArguments): CampaignSetup {
   const reference = referenceImplementation();
   const base = sandboxBase(inProcess);
   const plain: RunSettings = { implementation, reference, confinement, base, owner, keepSandboxes: false, visiblePaths: visiblePaths([implementation, reference]), oracle: oracleOf(args) };
-  const fresh = args.flag('--fresh-sandboxes');
-  const settings: RunSettings = { ...plain, lanes: openLanes(plain, fresh) };
+  const slowPath = args.flag('--slow-path');
+  const settings: RunSettings = { ...plain, lanes: openLanes(plain, slowPath), referenceInProcess: !slowPath };
   const baselineCommand = args.value('--baseline-receiver');
   let baseline: EngineRunner['baseline'];
   if (baselineCommand !== undefined) {
@@ -163,7 +163,7 @@ function setUp(args: ParsedArguments): CampaignSetup {
     const baselineConfinement = confinementOf(args);
     const baselineSettings: RunSettings = { ...plain, implementation: baselineImplementation, confinement: baselineConfinement, visiblePaths: visiblePaths([baselineImplementation, reference]) };
     baseline = {
-      settings: { ...baselineSettings, lanes: openLanes(baselineSettings, fresh) },
+      settings: { ...baselineSettings, lanes: openLanes(baselineSettings, slowPath) },
       receiver: runReceiverProgram,
     };
   }
@@ -173,7 +173,7 @@ function setUp(args: ParsedArguments): CampaignSetup {
     receiver: inProcess ? runReferenceReceiverInProcess : runReceiverProgram,
     // Without a sender of its own the implementation meets the reference sender, whose stream
     // qfc computes in-process: no program start it can avoid.
-    pair: inProcess ? runReferencePairInProcess : implementation.sender === null ? runReferenceSenderInProcess : runSenderPrograms,
+    pair: inProcess ? runReferencePairInProcess : implementation.sender === null && !slowPath ? runReferenceSenderInProcess : runSenderPrograms,
     strict: args.flag('--strict'),
     properties,
   };

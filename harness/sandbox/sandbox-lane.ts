@@ -20,7 +20,8 @@
  *   killed as a whole, and the run is judged from what is known.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, constants, lstatSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, constants, lstatSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -35,6 +36,8 @@ import type { LaunchEnd, ProgramLaunch } from './watch-program.js';
 const KILL_ANSWER_MS = 3000;
 /** The lane's own stderr kept for diagnostics (bwrap's and the supervisor's messages). */
 const DIAGNOSTICS_CAP = 1 << 14;
+/** Trees being removed in the background at once; past this a refresh removes in the foreground. */
+const REMOVALS_IN_FLIGHT = 32;
 
 /** What a lane is started with. */
 export interface LaneOptions extends Omit<LaneSandbox, 'writableRoot' | 'readOnlyTmp'> {
@@ -64,6 +67,10 @@ export class SandboxLane {
   /** The sandbox every run of this lane gets, emptied and laid out afresh before each. */
   readonly sandbox: SandboxPaths;
   private readonly fifos: LaneFifos;
+  /** Beside the root, never visible in the sandbox: what runs left, moved out to be removed. */
+  private readonly trash: string;
+  private readonly removals = new Set<Promise<void>>();
+  private trashed = 0;
   private readonly child: ChildProcess;
   private readonly control: Writable;
   private readonly options: LaneOptions;
@@ -88,6 +95,7 @@ export class SandboxLane {
       rmSync(root, { recursive: true, force: true });
       throw error;
     }
+    this.trash = mkdtempSync(join(options.base, '.qfc-trash-'));
     this.sandbox = fillSandbox(root, options.owner);
     this.fifos = { dir: fifoDir, input: join(fifoDir, 'in'), output: join(fifoDir, 'out'), error: join(fifoDir, 'err') };
     const file = seccompFile();
@@ -147,12 +155,12 @@ export class SandboxLane {
    */
   refresh(): string | null {
     const { root } = this.sandbox;
-    for (const name of readdirSync(root)) {
-      const problem = removeTree(join(root, name));
-      if (problem !== null) {
-        this.close();
-        return problem;
-      }
+    // Moved out at once (a rename), removed in the background: removing even a small tree
+    // costs more than the next run on a journalled disk. What cannot be moved (a directory
+    // its owner made unwritable, for a qfc that is not root) ends the lane, whose removal
+    // then takes the whole root with every fallback removeTree has.
+    for (const name of readdirSync(Buffer.from(root), { encoding: 'buffer' })) {
+      if (!this.discard(Buffer.concat([Buffer.from(`${root}/`), name]))) return this.close();
     }
     const stats = lstatSync(root);
     const uid = process.getuid?.() ?? stats.uid;
@@ -161,6 +169,27 @@ export class SandboxLane {
     chmodSync(root, 0o755);
     fillSandbox(root, this.options.owner);
     return null;
+  }
+
+  /** Move `path` to the trash and remove it in the background; false when it cannot be moved. */
+  private discard(path: Buffer): boolean {
+    const moved = join(this.trash, String(++this.trashed));
+    try {
+      renameSync(path, moved);
+    } catch {
+      return false;
+    }
+    if (this.removals.size >= REMOVALS_IN_FLIGHT) {
+      removeTree(moved); // in the foreground this time; what stays goes with the trash at close()
+      return true;
+    }
+    const removal: Promise<void> = rm(moved, { recursive: true, force: true })
+      .catch(() => {
+        // what resists (a tree deeper than PATH_MAX) is removed with the trash, at close()
+      })
+      .finally(() => this.removals.delete(removal));
+    this.removals.add(removal);
+    return true;
   }
 
   /** Hand `run` to the supervisor (the lane must be usable, `run.writableRoot` its root). */
@@ -241,7 +270,8 @@ export class SandboxLane {
   close(): string | null {
     this.kill();
     rmSync(this.fifos.dir, { recursive: true, force: true });
-    return removeTree(this.sandbox.root);
+    const problems = [removeTree(this.sandbox.root), removeTree(this.trash)].filter((problem) => problem !== null);
+    return problems.length === 0 ? null : problems.join('; ');
   }
 
   /** Kill the lane's whole process group now. */

@@ -15,7 +15,7 @@ import { visiblePaths } from '../../../../harness/certify/run-settings.js';
 import { runReceiverProgram } from '../../../../harness/certify/run-receiver-case.js';
 import { runSenderPrograms } from '../../../../harness/certify/run-sender-case.js';
 import { fuzzInputArb, type FuzzInputShape } from '../../../../harness/engines/pbt/arbitraries/fuzz-input.js';
-import { runReferenceSenderInProcess } from '../../../../harness/engines/pbt/execution/in-process-sender.js';
+import { runReferenceSenderInProcess } from '../../../../harness/certify/reference-sender-in-process.js';
 import { PROPERTIES } from '../../../../harness/engines/pbt/properties.js';
 import { runInput, type EngineRunner } from '../../../../harness/engines/pbt/run-input.js';
 import { PACKAGE_ROOT } from '../../../../harness/package-root.js';

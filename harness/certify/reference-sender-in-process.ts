@@ -6,16 +6,16 @@
  * as qfile-agent does, and both are dressed as ContainedResults for the sender case's judge.
  */
 import { performance } from 'node:perf_hooks';
-import { copyBytes } from '../../../../spec/byte-string.js';
-import { pack } from '../../../../implementations/reference/sender/pack.js';
-import type { SenderPairExecutor } from '../../../certify/run-sender-case.js';
-import { containment, MIN_FILE_SIZE_CAP, programEnvironment, STDERR_CAP } from '../../../certify/run-settings.js';
-import { startContained } from '../../../sandbox/run-contained.js';
+import { pack } from '../../implementations/reference/sender/pack.js';
+import { copyBytes } from '../../spec/byte-string.js';
+import { startContained } from '../sandbox/run-contained.js';
+import type { SenderPairExecutor } from './run-sender-case.js';
+import { containment, MIN_FILE_SIZE_CAP, programEnvironment, STDERR_CAP } from './run-settings.js';
 
 /** Largest answer a receiver may give (a result header and a name). */
 const ANSWER_CAP = 1 << 20;
 
-export const runReferenceSenderInProcess: SenderPairExecutor = async ({ testCase, receiverArgv, sandbox, settings }) => {
+export const runReferenceSenderInProcess: SenderPairExecutor = async ({ testCase, receiverArgv, sandbox, settings, lane }) => {
   const started = performance.now();
   const transfer = pack(testCase.paths, { cwd: sandbox.source, ignoreSymlinks: testCase.ignoreSymlinks });
   const receiver = startContained({
@@ -30,6 +30,7 @@ export const runReferenceSenderInProcess: SenderPairExecutor = async ({ testCase
     fileSizeCap: MIN_FILE_SIZE_CAP * 5,
     readOnlyTmp: true,
     ...containment(settings),
+    ...(lane === undefined ? {} : { lane }),
   });
   const answered = new Promise<void>((resolve) => receiver.onStdoutEnd(resolve));
   receiver.onStdout((chunk) => transfer.receive(chunk));
