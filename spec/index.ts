@@ -2,7 +2,7 @@
  * The executable spec of qfilecopy: the public API of `spec/`.
  *
  * Pure: bytes in, values out. Nothing here touches the real filesystem, spawns a process
- * or opens a socket; the model's filesystem is a memfs volume.
+ * or opens a socket; the model's filesystem is an in-memory map (model/volume.ts).
  */
 export * from './constants.js';
 export { cString, concatBytes, bytesEqual, toHex, fromHex, utf8 } from './byte-string.js';

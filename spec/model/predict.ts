@@ -1,7 +1,7 @@
 /**
  * The oracle: what a receiver does with a stream (PROTOCOL §2), in `'spec'` or `'upstream'` mode.
  *
- * It runs the receiver algorithm over the tokenizer's events on a memfs volume and
+ * It runs the receiver algorithm over the tokenizer's events on an in-memory volume and
  * returns the result header, exit status, consumed prefix and the tree left behind.
  * It never throws on any stream; only impossible options throw (SpecUsageError).
  */

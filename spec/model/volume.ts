@@ -1,18 +1,18 @@
 /**
- * The target directory of the modelled receiver, on a memfs volume.
+ * The target directory of the modelled receiver: a map from each entry's path to what a
+ * receiver's system calls depend on: its type (and a symlink's target), permission bits,
+ * content size and digest (content itself is not stored, so memory does not grow with
+ * `filelen`) and nanosecond times.
  *
- * memfs holds the namespace (which names exist, and whether each is a file, a directory
- * or a symlink). Everything a receiver's system calls depend on beyond that is kept
- * beside it: permission bits (memfs enforces its own permission rules, which know no
- * root and would refuse the model's bookkeeping, so its modes stay wide open), content
- * size and digest (content itself is not stored, so memory does not grow with `filelen`)
- * and nanosecond times (memfs keeps milliseconds).
+ * It was a memfs volume with this map beside it; but the receiver never resolves a path
+ * (it walks one component at a time, each refused if it is `.`, `..`, empty or holds a
+ * slash, before it gets here), so all memfs added was a second map, permission checks
+ * against the host's uid on every lookup, and most of the model's time.
  *
  * Each operation reproduces the errno order of the Linux call the receiver makes:
  * search permission on the parent, then the filesystem's lookup (ENAMETOOLONG for a
  * component over NAME_MAX), then an existing name (EEXIST), then write permission.
  */
-import { Volume } from 'memfs';
 import {
   Errno,
   NAME_MAX,
@@ -36,6 +36,9 @@ export type WalkOutcome =
   | { readonly ok: false; readonly errno: number; readonly component: Uint8Array };
 
 interface EntryMeta {
+  readonly type: TreeEntryType;
+  /** A symlink's target as a path key. */
+  readonly target: string | null;
   readonly pathBytes: Uint8Array;
   permissions: number;
   size: number | null;
@@ -56,7 +59,6 @@ const SLASH = new Uint8Array([0x2f]);
 
 /** The modelled target directory. */
 export class ReceiverVolume {
-  readonly #fs = new Volume();
   readonly #meta = new Map<string, EntryMeta>();
   readonly #privileged: boolean;
   #bypassed = false;
@@ -91,10 +93,9 @@ export class ReceiverVolume {
     const path = childPath(parent, name);
     const refused = this.#refuseCreate(parent, path, name);
     if (refused !== 0) return refused;
-    this.#fs.mkdirSync(path, { mode: 0o777 });
     // The target directory itself is the receiving user's plain directory, never setgid.
     const inherited = parent === '' ? 0 : this.#meta.get(parent)!.permissions & S_ISGID;
-    this.#record(parent, name, path, NEW_DIRECTORY_PERMISSIONS | inherited);
+    this.#record(parent, name, path, 'directory', null, NEW_DIRECTORY_PERMISSIONS | inherited);
     return 0;
   }
 
@@ -115,8 +116,7 @@ export class ReceiverVolume {
     const path = childPath(parent, name);
     const refused = this.#refuseCreate(parent, path, name);
     if (refused !== 0) return refused;
-    this.#fs.writeFileSync(path, '', { flag: 'wx' });
-    this.#record(parent, name, path, permissions).size = 0;
+    this.#record(parent, name, path, 'file', null, permissions).size = 0;
     return 0;
   }
 
@@ -128,8 +128,7 @@ export class ReceiverVolume {
     const path = childPath(parent, name);
     const refused = this.#refuseCreate(parent, path, name);
     if (refused !== 0) return refused;
-    this.#fs.symlinkSync(encodePathKey(target), path);
-    this.#record(parent, name, path, SYMLINK_PERMISSIONS).size = target.length;
+    this.#record(parent, name, path, 'symlink', encodePathKey(target), SYMLINK_PERMISSIONS).size = target.length;
     return 0;
   }
 
@@ -158,10 +157,9 @@ export class ReceiverVolume {
     return entries.sort((a, b) => compareBytes(a.pathBytes, b.pathBytes)).map(({ entry }) => entry);
   }
 
-  #treeEntry(path: string, meta: EntryMeta): { pathBytes: Uint8Array; entry: TreeEntry } {
-    const type = this.#lookupPath(path) as TreeEntryType;
+  #treeEntry(_path: string, meta: EntryMeta): { pathBytes: Uint8Array; entry: TreeEntry } {
+    const { type, target } = meta;
     const typeBits = type === 'file' ? S_IFREG : type === 'directory' ? S_IFDIR : S_IFLNK;
-    const target = type === 'symlink' ? String(this.#fs.readlinkSync(path)) : null;
     const entry: TreeEntry = {
       path: encodePathKey(meta.pathBytes),
       type,
@@ -183,13 +181,13 @@ export class ReceiverVolume {
     return 0;
   }
 
-  #record(parent: string, name: Uint8Array, path: string, permissions: number): EntryMeta {
+  #record(parent: string, name: Uint8Array, path: string, type: TreeEntryType, target: string | null, permissions: number): EntryMeta {
     const parentMeta = parent === '' ? null : this.#meta.get(parent)!;
     // A new entry changes its directory: the clock now owns that directory's mtime.
     if (parentMeta !== null) parentMeta.mtimeNs = null;
     const parentBytes = parentMeta === null ? null : parentMeta.pathBytes;
     const pathBytes = parentBytes === null ? copyBytes(name) : concatBytes([parentBytes, SLASH, name]);
-    const meta: EntryMeta = { pathBytes, permissions, size: null, digest: null, atimeNs: null, mtimeNs: null };
+    const meta: EntryMeta = { type, target, pathBytes, permissions, size: null, digest: null, atimeNs: null, mtimeNs: null };
     this.#meta.set(path, meta);
     return meta;
   }
@@ -212,10 +210,7 @@ export class ReceiverVolume {
   }
 
   #lookupPath(path: string): Lookup {
-    const stats = this.#fs.lstatSync(path, { throwIfNoEntry: false });
-    if (stats === undefined) return 'missing';
-    if (stats.isSymbolicLink()) return 'symlink';
-    return stats.isDirectory() ? 'directory' : 'file';
+    return this.#meta.get(path)?.type ?? 'missing';
   }
 }
 
