@@ -1,0 +1,129 @@
+/**
+ * The fast path (sandbox lanes, the reference side in-process) judges exactly as the slow
+ * path (a bubblewrap per program run, the reference side as a program), which is what qfc
+ * did before lanes: the same verdict and the same violated clauses for every case of the
+ * catalogue on the bundled pair, of the corpus, and of each broken receiver's cases, and the
+ * same campaign (verdict counts, findings, runs to find them) for a fuzz run of fixed seed
+ * and run count.
+ */
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { referenceImplementation, shellCommand } from '../../../harness/adapters/bundled-implementations.js';
+import { DEFAULT_MEMORY_LIMIT_MIB, UPSTREAM_PROFILE_ARGS, type Implementation } from '../../../harness/adapters/implementation.js';
+import { CATALOGUE, type CatalogueCase } from '../../../harness/catalogue/index.js';
+import { certify } from '../../../harness/certify/certify.js';
+import { runReceiverProgram } from '../../../harness/certify/run-receiver-case.js';
+import { runReferenceSenderInProcess } from '../../../harness/certify/reference-sender-in-process.js';
+import { openLanes, visiblePaths, type RunSettings } from '../../../harness/certify/run-settings.js';
+import { runSenderPrograms } from '../../../harness/certify/run-sender-case.js';
+import { selectCases } from '../../../harness/certify/select-cases.js';
+import { readCorpus } from '../../../harness/corpus/read-corpus.js';
+import { runCampaign } from '../../../harness/engines/pbt/campaign.js';
+import type { EngineRunner } from '../../../harness/engines/pbt/run-input.js';
+import { PACKAGE_ROOT } from '../../../harness/package-root.js';
+import { bwrapAvailable } from '../../../harness/sandbox/run-contained.js';
+import { removeTree } from '../../../harness/sandbox/sandbox-root.js';
+import type { CaseResult } from '../../../harness/verdicts/case-result.js';
+import { BROKEN_RECEIVER } from '../../helpers/qfc-cli.js';
+
+function naive(flaw: string, timeLimitMs = 10_000): Implementation {
+  return {
+    name: `naive ${flaw}`,
+    receiver: { argv: shellCommand(`${process.execPath} ${BROKEN_RECEIVER} ${flaw}`, 'qfc-receiver'), profiles: UPSTREAM_PROFILE_ARGS, timeResolution: 'ns' },
+    sender: null,
+    openInVm: null,
+    timeLimitMs,
+    memoryLimitMiB: DEFAULT_MEMORY_LIMIT_MIB,
+    bindRo: [],
+  };
+}
+
+/** What a case was judged: its verdict and violated clauses (not the times or the notes). */
+const judged = (results: readonly CaseResult[]): Record<string, string> =>
+  Object.fromEntries(results.map((result) => [`${result.kind}:${result.id}:${result.profile}`, `${result.verdict} ${[...new Set(result.violations.map((violation) => violation.clause))].sort().join(',')}`]));
+
+async function bothPaths(implementation: Implementation, cases: readonly CatalogueCase[]): Promise<[Record<string, string>, Record<string, string>]> {
+  const common = { implementation, reference: referenceImplementation(), cases, jobs: 2, confinement: 'bwrap' as const, owner: null, keepSandboxes: false, maxTimeouts: 0 };
+  const fast = await certify({ ...common, slowPath: false });
+  const slow = await certify({ ...common, slowPath: true });
+  expect(fast.cleanupProblems).toEqual([]);
+  return [judged(fast.results), judged(slow.results)];
+}
+
+const only = (patterns: readonly string[]): CatalogueCase[] => selectCases(CATALOGUE, { only: patterns, profile: null, strict: true });
+
+describe.skipIf(!bwrapAvailable())('the fast path judges as the slow path', () => {
+  it('on the whole catalogue, for the bundled pair as programs', async () => {
+    const [fast, slow] = await bothPaths(referenceImplementation(), CATALOGUE);
+    expect(Object.keys(fast).length).toBe(CATALOGUE.length);
+    expect(fast).toEqual(slow);
+  }, 600_000);
+
+  it('on the corpus, for the reference receiver', async () => {
+    const { cases, problems } = readCorpus([join(PACKAGE_ROOT, 'corpus')], PACKAGE_ROOT);
+    expect(problems).toEqual([]);
+    expect(cases.length).toBeGreaterThan(0);
+    const [fast, slow] = await bothPaths(referenceImplementation(), cases);
+    expect(fast).toEqual(slow);
+  }, 300_000);
+
+  // Each flaw on its own cases, valid trees and the round trips (where the reference
+  // sender meets it: in-process on the fast path, as qfile-agent on the slow one).
+  const FLAWS: readonly [string, readonly string[], number?][] = [
+    ['escape-dotdot', ['*/dotdot-leading', '*/dotdot-in-middle', 'valid-trees/*', 'sender/*']],
+    ['absolute-names', ['*/absolute-into-sandbox', '*/absolute-name', 'valid-trees/*']],
+    ['follow-symlinks', ['*/file-through-link-to-outside', '*/file-over-link-to-outside', 'sender/*']],
+    ['make-fifo', ['*/fifo', '*/socket', 'sender/*']],
+    ['success-on-truncation', ['*/missing-end-marker', '*/cut-inside-file-content', '*/cut-after-file-name', 'truncation/*']],
+    ['flood', ['*/single-file', '*/dotdot-leading']],
+    ['no-result', ['*/single-file', 'valid-trees/*']],
+    ['hang', ['*/single-file', '*/empty-stream'], 1000],
+  ];
+  for (const [flaw, patterns, timeLimitMs] of FLAWS) {
+    it(`on the naive receiver's ${flaw} cases`, async () => {
+      const cases = only(patterns);
+      expect(cases.length).toBeGreaterThan(1);
+      const [fast, slow] = await bothPaths(naive(flaw, timeLimitMs), cases);
+      expect(fast).toEqual(slow);
+      expect(Object.values(fast).some((outcome) => outcome.startsWith('fail'))).toBe(true);
+    }, 300_000);
+  }
+
+  it('for a fuzz campaign of fixed seed and run count against a broken receiver', async () => {
+    const campaign = async (slowPath: boolean) => {
+      const implementation = naive('escape-dotdot');
+      const reference = referenceImplementation();
+      const base = mkdtempSync(join(tmpdir(), 'qfc-differential-fuzz-'));
+      chmodSync(base, 0o755);
+      const plain: RunSettings = { implementation, reference, confinement: 'bwrap', base, owner: null, keepSandboxes: false, visiblePaths: visiblePaths([implementation, reference]), referenceInProcess: !slowPath };
+      const settings: RunSettings = { ...plain, lanes: openLanes(plain, slowPath) };
+      const runner: EngineRunner = { settings, receiver: runReceiverProgram, pair: slowPath ? runSenderPrograms : runReferenceSenderInProcess, strict: false, properties: new Set(['invariants', 'differential', 'round-trip']) };
+      try {
+        const result = await runCampaign({
+          runner,
+          shape: { receiverStreams: true, roundTrips: true, profile: null, specials: ['fifo', 'socket'], ownerCanRead: (process.getuid?.() ?? 0) !== 0 },
+          seed: 20261202,
+          runs: 40,
+          ms: null,
+          jobs: 1,
+          keepGoing: true,
+          shrinkMs: 1,
+        });
+        return {
+          verdicts: result.statistics.verdicts,
+          families: result.statistics.families,
+          findings: result.findings.map((finding) => `${finding.property} ${finding.run.result.violations[0]?.clause} after ${finding.runsToFind}`),
+        };
+      } finally {
+        settings.lanes?.close();
+        removeTree(base);
+      }
+    };
+    const fast = await campaign(false);
+    const slow = await campaign(true);
+    expect(fast.findings.length).toBeGreaterThan(0);
+    expect(fast).toEqual(slow);
+  }, 600_000);
+});
