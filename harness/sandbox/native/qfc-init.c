@@ -560,6 +560,16 @@ static unsigned long long number(const char *option, const char *text) {
   return value;
 }
 
+/* The limit an option (without its dashes) or a request field sets, or NULL. */
+static rlim_t *limit_named(const char *name) {
+  if (strcmp(name, "fsize") == 0) return &opt.fsize;
+  if (strcmp(name, "memory") == 0) return &opt.memory;
+  if (strcmp(name, "nproc") == 0) return &opt.nproc;
+  if (strcmp(name, "nofile") == 0) return &opt.nofile;
+  if (strcmp(name, "max-processes") == 0) return &opt.max_processes;
+  return NULL;
+}
+
 static void parse_options(int argc, char **argv) {
   int i = 1;
   for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
@@ -575,11 +585,7 @@ static void parse_options(int argc, char **argv) {
     else if (strcmp(name, "--err") == 0) opt.err = value;
     else if (strcmp(name, "--control-fd") == 0) opt.control_fd = (int)number(name, value);
     else if (strcmp(name, "--scrub-dir") == 0) opt.scrub_dir = value;
-    else if (strcmp(name, "--fsize") == 0) opt.fsize = number(name, value);
-    else if (strcmp(name, "--memory") == 0) opt.memory = number(name, value);
-    else if (strcmp(name, "--nproc") == 0) opt.nproc = number(name, value);
-    else if (strcmp(name, "--nofile") == 0) opt.nofile = number(name, value);
-    else if (strcmp(name, "--max-processes") == 0) opt.max_processes = number(name, value);
+    else if (limit_named(name + 2) != NULL) *limit_named(name + 2) = number(name, value);
     else if (strcmp(name, "--grace-ms") == 0) opt.grace_ms = (long long)number(name, value);
     else usage("unknown option");
   }
@@ -721,11 +727,7 @@ static int next_request(void) {
     if (strcmp(field, "arg") == 0 && nargs < FIELDS_MAX - 1) run_argv[nargs++] = value;
     else if (strcmp(field, "env") == 0 && nenv < FIELDS_MAX - 1) run_env[nenv++] = value;
     else if (strcmp(field, "cwd") == 0) opt.cwd = value;
-    else if (strcmp(field, "fsize") == 0) opt.fsize = field_number(field, value);
-    else if (strcmp(field, "memory") == 0) opt.memory = field_number(field, value);
-    else if (strcmp(field, "nproc") == 0) opt.nproc = field_number(field, value);
-    else if (strcmp(field, "nofile") == 0) opt.nofile = field_number(field, value);
-    else if (strcmp(field, "max-processes") == 0) opt.max_processes = field_number(field, value);
+    else if (limit_named(field) != NULL) *limit_named(field) = field_number(field, value);
     else if (strcmp(field, "grace-ms") == 0) opt.grace_ms = (long long)field_number(field, value);
     else fail(EXIT_USAGE, "request: unknown field %.40s", field);
   }

@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultsDocument } from '../../../harness/reports/results-document.js';
 import type { CaseResult } from '../../../harness/verdicts/case-result.js';
+import { buildHostile } from '../../helpers/build-hostile.js';
 import { QFC } from '../../helpers/qfc-cli.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
-const SOURCE = new URL('../../fixtures/hostile-programs/hostile.c', import.meta.url).pathname;
 const UNPACKER = new URL('../../../dist/bin/qfile-unpacker.js', import.meta.url).pathname;
 const isRoot = process.getuid?.() === 0;
 const tag = `${process.pid}-${Date.now()}`;
@@ -76,11 +76,7 @@ const details = (result: CaseResult | undefined): string => result?.violations.m
 const stderrOf = (result: CaseResult | undefined): string => String((result?.observed as { stderr?: unknown } | undefined)?.stderr ?? '');
 
 beforeAll(() => {
-  const dir = tempDir('qfc-hostile-bin-');
-  chmodSync(dir, 0o755);
-  hostile = join(dir, 'hostile');
-  const built = spawnSync('cc', ['-O1', '-Wall', '-o', hostile, SOURCE], { encoding: 'utf8' });
-  expect(built.status, built.stderr).toBe(0);
+  hostile = buildHostile();
 });
 
 afterAll(() => {

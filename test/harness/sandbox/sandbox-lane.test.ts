@@ -7,25 +7,20 @@
  * mounts and umask are those of a run in a fresh lane. Run as root and, when root, with the
  * programs as nobody. A lane that stops answering or dies is replaced.
  */
-import { spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LanePool } from '../../../harness/sandbox/lane-pool.js';
 import { bwrapAvailable, runContained, type ContainedResult } from '../../../harness/sandbox/run-contained.js';
 import type { SandboxLane } from '../../../harness/sandbox/sandbox-lane.js';
+import { buildHostile } from '../../helpers/build-hostile.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
-const SOURCE = new URL('../../fixtures/hostile-programs/hostile.c', import.meta.url).pathname;
 const isRoot = process.getuid?.() === 0;
 let hostile = '';
 
 beforeAll(() => {
-  const dir = tempDir('qfc-lane-bin-');
-  chmodSync(dir, 0o755);
-  hostile = join(dir, 'hostile');
-  const built = spawnSync('cc', ['-O1', '-Wall', '-o', hostile, SOURCE], { encoding: 'utf8' });
-  expect(built.status, built.stderr).toBe(0);
+  hostile = buildHostile();
 });
 
 function pool(user: { uid: number; gid: number } | null): LanePool {
