@@ -195,7 +195,10 @@ export class SandboxLane {
   /** Hand `run` to the supervisor (the lane must be usable, `run.writableRoot` its root). */
   launch(run: ContainedRun): ProgramLaunch {
     if (!this.usable) throw new Error(`the sandbox lane cannot take a run${this.alive ? '' : ` (it ended: ${this.why || 'no reason given'})`}`);
+    // A lane's sandbox is fixed when it starts: a run that asks for another one cannot have it.
     if (run.writableRoot !== this.sandbox.root) throw new Error('a run given to a sandbox lane must use the lane\'s sandbox root');
+    if (run.readOnlyTmp !== true || run.confinement !== 'bwrap') throw new Error('a sandbox lane serves confined receiver runs only (read-only /tmp)');
+    if ((run.uid ?? null) !== (this.options.uid ?? null)) throw new Error('a run given to a sandbox lane must run as the lane\'s user');
     const number = ++this.runs;
     const fields = [
       'run',

@@ -43,8 +43,12 @@ function run(lane: SandboxLane, argv: readonly string[], env: Record<string, str
     fileSizeCap: 1 << 26,
     memoryLimit: 256 << 20,
     confinement: 'bwrap',
+    readOnlyTmp: true,
+    ...(userOf(lane) === null ? {} : { uid: userOf(lane)!.uid, gid: userOf(lane)!.gid }),
   });
 }
+
+const userOf = (lane: SandboxLane): { uid: number; gid: number } | null => (lane as unknown as { options: { owner?: { uid: number; gid: number } } }).options.owner ?? null;
 
 const traces = (result: ContainedResult): string[] => result.stdout.toString('utf8').split('\n').filter((line) => line.startsWith('TRACE'));
 const facts = (result: ContainedResult): string[] => result.stdout.toString('utf8').split('\n').filter((line) => /^(ENV|MOUNTS|UMASK|LISTED) /.test(line));
@@ -142,6 +146,9 @@ describe.skipIf(!bwrapAvailable()).each(users)('a sandbox lane, %s', (_label, us
       expect(first.stdout.toString('utf8').split('\n')).toEqual([expect.stringMatching(/\/target$/), String((1 << 26) / 512), 'a b c', '']);
       const missing = (await lanes.use((lane) => run(lane, ['/nonexistent/program']))).value;
       expect(missing.spawnError).toMatch(/cannot run \/nonexistent\/program: No such file or directory/);
+      // A run that asks for another sandbox than the lane's is refused, not half-honoured.
+      const writableTmp = (await lanes.use((lane) => runContained({ lane, argv: ['/bin/true'], cwd: lane.sandbox.target, writableRoot: lane.sandbox.root, stdin: null, env: {}, timeLimitMs: 5000, stdoutCap: 1024, stderrCap: 1024, fileSizeCap: 1024, memoryLimit: 1 << 28, confinement: 'bwrap' }))).value;
+      expect(writableTmp.spawnError).toMatch(/serves confined receiver runs only/);
       const after = (await lanes.use((lane) => run(lane, ['/bin/true']))).value;
       expect(after.status).toBe(0);
       expect(lanes.started).toBe(1);
