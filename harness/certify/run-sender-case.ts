@@ -34,9 +34,9 @@ import type { CaseResult, CaseViolation } from '../verdicts/case-result.js';
 import { containmentViolations } from '../verdicts/containment-violations.js';
 import { inSandbox } from './in-sandbox.js';
 import { runReferenceSenderInProcess } from './reference-sender-in-process.js';
-import { containment, MIN_FILE_SIZE_CAP, programEnvironment, receivingUser, STDERR_CAP, STREAM_HEX_CAP, type RunSettings } from './run-settings.js';
+import { CAPTURE_CAP, containment, MIN_FILE_SIZE_CAP, programEnvironment, receivingUser, STDERR_CAP, STREAM_HEX_CAP, type RunSettings } from './run-settings.js';
+import { runReceiverSideInProcess } from './receiver-side-in-process.js';
 
-const CAPTURE_CAP = 256 << 20;
 const SCRIPTED_RECEIVER = join(PACKAGE_ROOT, 'dist', 'bin', 'qfc-scripted-receiver.js');
 const JS_STACK = /^\s+at .+:\d+:\d+\)?$/m;
 const UNSAFE_DISPLAY = (byte: number): boolean => byte < 0x20 || byte > 0x7e;
@@ -181,6 +181,21 @@ export const runSenderPrograms: SenderPairExecutor = async ({ testCase, sender, 
   return { senderRun, receiverRun, stream: Buffer.concat(captured) };
 };
 
+/**
+ * How a sender case runs when nothing else is asked: the side that is not under test runs
+ * in-process when it is qfc's own (the reference sender for a receiver under test; the
+ * reference or scripted receiver for a sender under test, unless the programs run as another
+ * user, whose files the in-process receiver could not make), both as programs otherwise or on
+ * the slow path.
+ */
+function pairExecutor(testCase: SenderCase, settings: RunSettings, pairsWithReference: boolean): SenderPairExecutor {
+  if (settings.referenceInProcess === false) return runSenderPrograms;
+  if (pairsWithReference) return runReferenceSenderInProcess;
+  const scripted = testCase.answer !== 'receiver';
+  const referenceReceives = testCase.answer === 'receiver' && settings.implementation.receiver === null && settings.owner === null;
+  return scripted || referenceReceives ? runReceiverSideInProcess : runSenderPrograms;
+}
+
 export async function runSenderCase(testCase: SenderCase, settings: RunSettings): Promise<CaseResult> {
   return (await runSenderPair(testCase, settings)).result;
 }
@@ -196,7 +211,7 @@ export async function runSenderPair(testCase: SenderCase, settings: RunSettings,
   if (sender === null) return { result: { ...base, verdict: 'skipped', expected: {}, observed: {}, violations: [], notes: ['the implementation has no sender'], ms: 0 }, stream: new Uint8Array(0), prediction: null };
   // The reference sender's stream is a pure function of the source tree: qfc writes it itself
   // rather than start qfile-agent, and the receiver alone then runs, in a lane when there are.
-  const execute = chosen ?? (pairsWithReference && settings.referenceInProcess !== false ? runReferenceSenderInProcess : runSenderPrograms);
+  const execute = chosen ?? pairExecutor(testCase, settings, pairsWithReference);
   return inSandbox(settings, testCase.id, async (sandbox, lane) => {
     await testCase.build(sandbox.source);
     if (settings.owner !== null) chownTree(sandbox.source, settings.owner);

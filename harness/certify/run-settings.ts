@@ -76,6 +76,8 @@ export function containment(settings: RunSettings): Pick<ContainedRun, 'confinem
 export const STDOUT_CAP = 1 << 20;
 export const STDERR_CAP = 256 << 10;
 export const MIN_FILE_SIZE_CAP = 64 << 20;
+/** What a sender may write: the largest stream qfc captures. */
+export const CAPTURE_CAP = 256 << 20;
 /** Bytes of a stream kept in results.json for the hex dump. */
 export const STREAM_HEX_CAP = 64 << 10;
 

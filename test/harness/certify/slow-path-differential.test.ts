@@ -1,5 +1,5 @@
 /**
- * The fast path (sandbox lanes, the reference side in-process) judges exactly as the slow
+ * The fast path (sandbox lanes, qfc's own side of a pair in-process) judges exactly as the slow
  * path (a bubblewrap per program run, the reference side as a program), which is what qfc
  * did before lanes: the same verdict and the same violated clauses for every case of the
  * catalogue on the bundled pair, of the corpus, and of each broken receiver's cases, and the
@@ -91,6 +91,14 @@ describe.skipIf(!bwrapAvailable())('the fast path judges as the slow path', () =
     expect(Object.keys(fast).length).toBeGreaterThanOrEqual(CATALOGUE.length - 1);
     expect(fast).toEqual(slow);
   }, 600_000);
+
+  it('on the sender cases, for the reference sender alone (scripted and reference receivers in-process)', async () => {
+    const reference = referenceImplementation();
+    const senderOnly: Implementation = { ...reference, name: 'reference sender', receiver: null, openInVm: null };
+    const [fast, slow] = await bothPaths(senderOnly, only(['sender/*']));
+    expect(Object.keys(fast).length).toBeGreaterThan(10);
+    expect(fast).toEqual(slow);
+  }, 300_000);
 
   it('on the corpus, for the reference receiver', async () => {
     const { cases, problems } = readCorpus([join(PACKAGE_ROOT, 'corpus')], PACKAGE_ROOT);
