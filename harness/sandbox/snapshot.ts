@@ -214,7 +214,8 @@ class TreeWalk {
     let directory;
     try {
       // Node honours 'buffer' here (names as raw bytes) though @types/node only lists string encodings.
-      directory = opendirSync(`/proc/self/fd/${fd}`, { encoding: 'buffer' as BufferEncoding });
+      // 128 entries a read, not the default 32: a walk costs a few reads fewer per directory.
+      directory = opendirSync(`/proc/self/fd/${fd}`, { encoding: 'buffer' as BufferEncoding, bufferSize: 128 });
     } catch (error) {
       checkDescriptors(error, this.stack.length);
       return;
