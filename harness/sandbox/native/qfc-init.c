@@ -705,8 +705,10 @@ static int next_request(void) {
     struct pollfd fds[2] = { { signal_fd, POLLIN, 0 }, { opt.control_fd, POLLIN, 0 } };
     if (poll(fds, 2, -1) < 0 && errno != EINTR) return 0;
     if (fds[0].revents & POLLIN) {
+      /* A stop signal ends the lane only from outside: one a run's program sent just before
+         it was killed may still be queued, and must not end the lane for the runs after. */
       struct signalfd_siginfo info;
-      if (read(signal_fd, &info, sizeof info) > 0 && info.ssi_signo != SIGCHLD) return 0;
+      if (read(signal_fd, &info, sizeof info) > 0 && info.ssi_signo != SIGCHLD && !(in_pidns && info.ssi_pid != 0)) return 0;
     }
     if (fds[1].revents && !fill_request()) return 0;
   }

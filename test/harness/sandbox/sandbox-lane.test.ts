@@ -99,6 +99,22 @@ describe.skipIf(!bwrapAvailable()).each(users)('a sandbox lane, %s', (_label, us
     }
   });
 
+  it('keeps serving when a run signals its supervisor (PID 1) to stop', async () => {
+    const lanes = pool(user);
+    try {
+      const attack = (await lanes.use((lane) => run(lane, [hostile, 'signal-init']))).value;
+      expect(attack.stderr.toString('utf8')).toMatch(/signal PID 1/);
+      expect(attack.status).toBe(0);
+      expect(attack.supervision?.final).toBe(true);
+      const next = (await lanes.use((lane) => run(lane, [hostile, 'find-traces']))).value;
+      expect(next.status).toBe(0);
+      expect(traces(next)).toEqual([]);
+      expect(lanes.started).toBe(1);
+    } finally {
+      expect(lanes.close()).toEqual([]);
+    }
+  });
+
   it('kills a run at its time limit, reports it, and serves the next run in the same lane', async () => {
     const lanes = pool(user);
     try {
