@@ -48,8 +48,15 @@ const dirModeArb = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(0o755, 0o700
 // Large content is a pattern, cheap to make and to compare, that crosses 64 KiB chunks.
 const contentArb: fc.Arbitrary<Uint8Array> = fc.oneof(
   { weight: 20, arbitrary: fc.uint8Array({ maxLength: 64 }) },
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 65_530, max: 200_000 }), fc.integer({ min: 0, max: 255 })).map(([length, seed]) => Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xff)) },
+  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 65_530, max: 200_000 }), fc.integer({ min: 0, max: 255 })).map(([length, seed]) => pattern(length, seed)) },
 );
+
+/** `length` bytes of the pattern (a plain loop: Uint8Array.from with a mapper is ten times slower). */
+function pattern(length: number, seed: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i++) bytes[i] = (i * 31 + seed) & 0xff;
+  return bytes;
+}
 
 /** Arbitrary source trees (the top-level entries). */
 export function sourceTreeArb(shape: SourceTreeShape = {}): fc.Arbitrary<SourceNode[]> {
