@@ -21,6 +21,8 @@ export interface NativeFs {
   futimens(fd: number, atime: number, atimeNsec: number, mtime: number, mtimeNsec: number): number;
   fstat(fd: number): readonly [mode: number, uid: number, gid: number, size: number] | number;
   syncfs(fd: number): number;
+  /** F_SETPIPE_SZ: the pipe's new capacity, or -errno (not a pipe, over the system's limit). */
+  setPipeSize(fd: number, size: number): number;
 }
 
 /** `AT_FDCWD` of Linux. */

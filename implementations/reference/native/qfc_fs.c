@@ -4,7 +4,7 @@
  * Node has no *at() calls, no O_TMPFILE and sets times only to the microsecond. The
  * receiver walks from a directory file descriptor one component at a time with
  * O_NOFOLLOW, creates files anonymously and names them only when complete, and applies
- * times with nanoseconds; those calls are here and nothing else.
+ * times with nanoseconds; those calls are here, and a larger buffer for the input pipe.
  *
  * Every function returns a non-negative result (a descriptor or 0) or -errno: errors are
  * values, because every one of them is an expected answer to hostile input and the
@@ -287,6 +287,17 @@ static napi_value do_syncfs(napi_env env, napi_callback_info info)
     return outcome(env, syncfs(fd));
 }
 
+/* Grow a pipe's buffer (F_SETPIPE_SZ): a pipe hands a reader at most its capacity per read,
+   64 KiB by default, and each read is a round of the receiver's loop. Returns the new size. */
+static napi_value set_pipe_size(napi_env env, napi_callback_info info)
+{
+    napi_value argv[MAX_ARGS];
+    int32_t fd, size;
+    if (get_args(env, info, 2, argv) || get_int(env, argv[0], &fd) || get_int(env, argv[1], &size))
+        return NULL;
+    return outcome(env, fcntl(fd, F_SETPIPE_SZ, size));
+}
+
 static napi_value init(napi_env env, napi_value exports)
 {
     const napi_property_descriptor functions[] = {
@@ -302,6 +313,7 @@ static napi_value init(napi_env env, napi_value exports)
         { "futimens", NULL, do_futimens, NULL, NULL, NULL, napi_default, NULL },
         { "fstat", NULL, do_fstat, NULL, NULL, NULL, napi_default, NULL },
         { "syncfs", NULL, do_syncfs, NULL, NULL, NULL, napi_default, NULL },
+        { "setPipeSize", NULL, set_pipe_size, NULL, NULL, NULL, napi_default, NULL },
     };
     napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
     return exports;
