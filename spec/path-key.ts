@@ -10,7 +10,10 @@
  * The form is compositional over `/`: a slash is never part of a multi-byte sequence.
  */
 
+import { concatBytes } from './byte-string.js';
+
 const BACKSLASH = 0x5c;
+const ESCAPED_BACKSLASH = Uint8Array.of(BACKSLASH);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }); // ignoreBOM keeps a leading U+FEFF: it is part of the name
 
@@ -74,25 +77,23 @@ export function encodePathKey(bytes: Uint8Array): string {
 /** The bytes of a key made by {@link encodePathKey}; null when an escape is malformed. */
 export function decodePathKey(key: string): Uint8Array | null {
   if (!key.includes('\\')) return encoder.encode(key);
-  const parts: number[] = [];
+  // Runs between escapes are encoded whole: a code point at a time cost the fuzz targets
+  // a tenth of their time on keys of random bytes.
+  const parts: Uint8Array[] = [];
   let at = 0;
   while (at < key.length) {
-    const char = key[at]!;
-    if (char !== '\\') {
-      const codePoint = key.codePointAt(at)!;
-      const text = String.fromCodePoint(codePoint);
-      parts.push(...encoder.encode(text));
-      at += text.length;
-      continue;
-    }
-    const next = key[at + 1];
+    const escape = key.indexOf('\\', at);
+    const runEnd = escape === -1 ? key.length : escape;
+    if (runEnd > at) parts.push(encoder.encode(key.slice(at, runEnd)));
+    if (escape === -1) break;
+    const next = key[escape + 1];
     if (next === '\\') {
-      parts.push(BACKSLASH);
-      at += 2;
-    } else if (next === 'x' && /^[0-9a-f]{2}$/.test(key.slice(at + 2, at + 4))) {
-      parts.push(parseInt(key.slice(at + 2, at + 4), 16));
-      at += 4;
+      parts.push(ESCAPED_BACKSLASH);
+      at = escape + 2;
+    } else if (next === 'x' && /^[0-9a-f]{2}$/.test(key.slice(escape + 2, escape + 4))) {
+      parts.push(Uint8Array.of(parseInt(key.slice(escape + 2, escape + 4), 16)));
+      at = escape + 4;
     } else return null;
   }
-  return Uint8Array.from(parts);
+  return concatBytes(parts);
 }
