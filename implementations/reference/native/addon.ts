@@ -23,6 +23,8 @@ export interface NativeFs {
   syncfs(fd: number): number;
   /** F_SETPIPE_SZ: the pipe's new capacity, or -errno (not a pipe, over the system's limit). */
   setPipeSize(fd: number, size: number): number;
+  /** mknodat: a FIFO or device node (mode holds the type bits); 0 or -errno. */
+  mknodAt(dirfd: number, name: Uint8Array, mode: number, major: number, minor: number): number;
 }
 
 /** `AT_FDCWD` of Linux. */

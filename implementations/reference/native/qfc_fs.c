@@ -4,7 +4,8 @@
  * Node has no *at() calls, no O_TMPFILE and sets times only to the microsecond. The
  * receiver walks from a directory file descriptor one component at a time with
  * O_NOFOLLOW, creates files anonymously and names them only when complete, and applies
- * times with nanoseconds; those calls are here, and a larger buffer for the input pipe.
+ * times with nanoseconds; those calls are here, a larger buffer for the input pipe, and
+ * mknodat for qfc's fuzzer, whose source trees hold special files the receiver must refuse.
  *
  * Every function returns a non-negative result (a descriptor or 0) or -errno: errors are
  * values, because every one of them is an expected answer to hostile input and the
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #define MAX_ARGS 5
@@ -287,6 +289,23 @@ static napi_value do_syncfs(napi_env env, napi_callback_info info)
     return outcome(env, syncfs(fd));
 }
 
+/* mknodAt(dirfd, name, mode, major, minor): a FIFO or device node, for qfc's fuzzer, which
+   puts special files in source trees (the receiver never makes one; Node cannot at all). */
+static napi_value mknod_at(napi_env env, napi_callback_info info)
+{
+    napi_value argv[MAX_ARGS];
+    int32_t dirfd, mode, major_number, minor_number, status;
+    if (get_args(env, info, 5, argv) || get_int(env, argv[0], &dirfd) || get_int(env, argv[2], &mode) ||
+        get_int(env, argv[3], &major_number) || get_int(env, argv[4], &minor_number))
+        return NULL;
+    char *name = get_name(env, argv[1], &status);
+    if (name == NULL)
+        return status > 0 ? NULL : int_value(env, status);
+    napi_value result = outcome(env, mknodat(dirfd, name, (mode_t)mode, makedev((unsigned)major_number, (unsigned)minor_number)));
+    free(name);
+    return result;
+}
+
 /* Grow a pipe's buffer (F_SETPIPE_SZ): a pipe hands a reader at most its capacity per read,
    64 KiB by default, and each read is a round of the receiver's loop. Returns the new size. */
 static napi_value set_pipe_size(napi_env env, napi_callback_info info)
@@ -314,6 +333,7 @@ static napi_value init(napi_env env, napi_value exports)
         { "fstat", NULL, do_fstat, NULL, NULL, NULL, napi_default, NULL },
         { "syncfs", NULL, do_syncfs, NULL, NULL, NULL, napi_default, NULL },
         { "setPipeSize", NULL, set_pipe_size, NULL, NULL, NULL, napi_default, NULL },
+        { "mknodAt", NULL, mknod_at, NULL, NULL, NULL, napi_default, NULL },
     };
     napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
     return exports;

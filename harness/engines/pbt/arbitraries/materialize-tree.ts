@@ -7,7 +7,8 @@
  * directory's mtime afterwards; every atime is put at the last second a header can carry,
  * after (almost) any mtime and after now, so that with relatime neither the sender's reads
  * nor a snapshot move it and it can be compared.
- * Special files are made with mkfifo/mknod (a fifo where qfc cannot make devices), and
+ * Special files are made with mknodat through the addon, or mkfifo/mknod without it (a fifo
+ * where qfc cannot make devices), with what the umask leaves of 0666 either way, and
  * sockets by binding one under a short name (a socket address is at most 107 bytes) and
  * renaming it before the server closes: closing removes only the old name.
  */
@@ -15,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, closeSync, constants, mkdirSync, openSync, renameSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { loadNativeFs } from '../../../../implementations/reference/native/addon.js';
+import { AT_FDCWD, loadNativeFs } from '../../../../implementations/reference/native/addon.js';
 import { U32_MAX } from '../../../../spec/constants.js';
 import { linkTarget, type SourceNode, type SpecialKind } from './source-tree.js';
 
@@ -63,11 +64,26 @@ function bindSocket(path: string, scratch: string): Promise<void> {
   });
 }
 
+// What each kind is made as: /dev/null's and /dev/loop0's numbers, or a FIFO where only root
+// may make devices.
+const S_IFIFO = 0o010000;
+const S_IFCHR = 0o020000;
+const S_IFBLK = 0o060000;
+// mknod(1)'s default: what the umask leaves of 0666.
+const SPECIAL_PERMISSIONS = 0o666;
+
 async function makeSpecial(path: string, kind: SpecialKind, scratch: string): Promise<void> {
   if (kind === 'socket') return bindSocket(path, scratch);
-  const device = kind === 'char-device' ? ['c', '1', '3'] : kind === 'block-device' ? ['b', '7', '0'] : null;
-  if (device !== null && process.getuid?.() === 0) execFileSync('mknod', [path, ...device]);
-  else execFileSync('mkfifo', [path]);
+  const root = process.getuid?.() === 0;
+  const [type, major, minor] = kind === 'char-device' && root ? [S_IFCHR, 1, 3] : kind === 'block-device' && root ? [S_IFBLK, 7, 0] : [S_IFIFO, 0, 0];
+  // Through the addon when it is built: a spawn of mknod costs ~8 ms, a sixth of a fuzz run.
+  if (native?.mknodAt !== undefined) {
+    const made = native.mknodAt(AT_FDCWD, Buffer.from(path), type | SPECIAL_PERMISSIONS, major, minor);
+    if (made < 0) throw new Error(`mknod ${path}: errno ${-made}`);
+    return;
+  }
+  if (type === S_IFIFO) execFileSync('mkfifo', [path]);
+  else execFileSync('mknod', [path, type === S_IFCHR ? 'c' : 'b', String(major), String(minor)]);
 }
 
 /** Create `tree` inside `root` (which must exist; its parent holds sockets while they are made). */
