@@ -16,7 +16,7 @@
  * Figures only: nothing here passes or fails, and no test asserts on time.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -38,6 +38,7 @@ import type { EngineRunner } from '../engines/pbt/run-input.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { bwrapAvailable, type Confinement } from '../sandbox/run-contained.js';
 import { createSandbox, removeTree } from '../sandbox/sandbox-root.js';
+import { TrashBin } from '../sandbox/trash-bin.js';
 
 /** One measured figure, with the baseline it is read against. */
 export interface Figure {
@@ -50,6 +51,15 @@ export interface Figure {
 }
 
 const SAMPLES = 40;
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
 /** Spawn `command` (stdin `input`) and wait for it, `samples` times: the median wall time in ms. */
@@ -99,11 +109,12 @@ async function timeCertify(implementation: Implementation, cases: typeof CATALOG
 async function fuzzRate(implementation: Implementation | null, runs: number, jobs: number, slowPath: boolean): Promise<number> {
   const reference = referenceImplementation();
   const inProcess = implementation === null;
-  const base = mkdtempSync(join(tmpdir(), 'qfc-bench-fuzz-'));
+  // As `qfc fuzz` does: in-process sandboxes on /dev/shm when it can take them.
+  const base = mkdtempSync(join(inProcess && writable('/dev/shm') ? '/dev/shm' : tmpdir(), 'qfc-bench-fuzz-'));
   chmodSync(base, 0o755);
   const chosen = implementation ?? reference;
   const plain: RunSettings = { implementation: chosen, reference, confinement: inProcess || !bwrapAvailable() ? 'none' : 'bwrap', base, owner: null, keepSandboxes: false, visiblePaths: visiblePaths([chosen, reference]), referenceInProcess: !slowPath };
-  const settings: RunSettings = { ...plain, lanes: inProcess ? null : openLanes(plain, slowPath) };
+  const settings: RunSettings = { ...plain, lanes: inProcess ? null : openLanes(plain, slowPath), trash: inProcess ? new TrashBin(base) : null };
   const runner: EngineRunner = {
     settings,
     receiver: inProcess ? runReferenceReceiverInProcess : runReceiverProgram,
@@ -125,6 +136,7 @@ async function fuzzRate(implementation: Implementation | null, runs: number, job
     return statistics.runs / (statistics.ms / 1000);
   } finally {
     settings.lanes?.close();
+    settings.trash?.empty();
     removeTree(base);
   }
 }

@@ -28,7 +28,7 @@ export async function inSandbox<T extends { readonly result: CaseResult }>(setti
     if (problem !== null) (error as Error).message += ` (and the sandbox was not removed: ${problem})`;
     throw error;
   }
-  const problem = settings.keepSandboxes ? null : inPhase('sandbox', () => removeSandbox(sandbox));
+  const problem = settings.keepSandboxes ? null : inPhase('sandbox', () => (settings.trash?.discard(sandbox.root) === true ? null : removeSandbox(sandbox)));
   if (problem === null) return value;
   return { ...value, result: { ...value.result, notes: [...value.result.notes, `cleanup: ${problem}`] } };
 }

@@ -6,6 +6,7 @@ import type { Implementation } from '../adapters/implementation.js';
 import { programPaths } from '../sandbox/host-view.js';
 import { LanePool } from '../sandbox/lane-pool.js';
 import type { Confinement, ContainedRun } from '../sandbox/run-contained.js';
+import type { TrashBin } from '../sandbox/trash-bin.js';
 import type { Oracle } from '../verdicts/judge-receiver.js';
 
 export interface RunSettings {
@@ -33,6 +34,12 @@ export interface RunSettings {
    * stream is computed, not piped from qfile-agent); false on the slow path (`--slow-path`).
    */
   readonly referenceInProcess?: boolean;
+  /**
+   * Where sandboxes are moved to be removed in the background, for runs where only qfc's own
+   * code wrote in them (the in-process fuzz engine); otherwise each is removed before the
+   * next case, and what resists is a note on its own case.
+   */
+  readonly trash?: TrashBin | null;
 }
 
 /** The sandbox lanes for `settings`' receiver runs, or null where each run gets its own sandbox. */

@@ -13,6 +13,7 @@ import { CONTRACT_VERSION } from '../adapters/contract-version.js';
 import { randomInt } from 'node:crypto';
 import { accessSync, chmodSync, constants, mkdtempSync } from 'node:fs';
 import { removeTree } from '../sandbox/sandbox-root.js';
+import { TrashBin } from '../sandbox/trash-bin.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { referenceImplementation, shellCommand } from '../adapters/bundled-implementations.js';
@@ -145,7 +146,8 @@ function setUp(args: ParsedArguments): CampaignSetup {
   const base = sandboxBase(inProcess);
   const plain: RunSettings = { implementation, reference, confinement, base, owner, keepSandboxes: false, visiblePaths: visiblePaths([implementation, reference]), oracle: oracleOf(args) };
   const slowPath = args.flag('--slow-path');
-  const settings: RunSettings = { ...plain, lanes: openLanes(plain, slowPath), referenceInProcess: !slowPath };
+  // In-process, only qfc's own code writes in the sandboxes: they can go in the background.
+  const settings: RunSettings = { ...plain, lanes: openLanes(plain, slowPath), referenceInProcess: !slowPath, trash: inProcess ? new TrashBin(base) : null };
   const baselineCommand = args.value('--baseline-receiver');
   let baseline: EngineRunner['baseline'];
   if (baselineCommand !== undefined) {
@@ -341,7 +343,7 @@ export async function fuzzCommand(args: ParsedArguments, commandLine: string): P
   try {
     return target === null ? await campaign(args, setup, commandLine) : await replay(setup, target);
   } finally {
-    const problems = [...(setup.runner.settings.lanes?.close() ?? []), ...(setup.runner.baseline?.settings.lanes?.close() ?? [])];
+    const problems = [...(setup.runner.settings.lanes?.close() ?? []), ...(setup.runner.baseline?.settings.lanes?.close() ?? []), setup.runner.settings.trash?.empty() ?? null].filter((problem): problem is string => problem !== null);
     const problem = removeTree(setup.base);
     for (const note of problem === null ? problems : [...problems, problem]) process.stderr.write(`qfc fuzz: cleanup: ${note}\n`);
   }

@@ -20,8 +20,7 @@
  *   killed as a whole, and the run is judged from what is known.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, constants, lstatSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { chmodSync, chownSync, closeSync, constants, lstatSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -29,6 +28,7 @@ import { CONTROL_FD, laneArgv, supervisorLimits, type LaneFifos, type LaneSandbo
 import { initProgramPath } from './init-program.js';
 import { makeFifoDirectory, type ContainedResult, type ContainedRun } from './run-contained.js';
 import { fillSandbox, removeTree, type SandboxPaths } from './sandbox-root.js';
+import { TrashBin } from './trash-bin.js';
 import { seccompFile } from './seccomp-file.js';
 import type { LaunchEnd, ProgramLaunch } from './watch-program.js';
 
@@ -36,8 +36,6 @@ import type { LaunchEnd, ProgramLaunch } from './watch-program.js';
 const KILL_ANSWER_MS = 3000;
 /** The lane's own stderr kept for diagnostics (bwrap's and the supervisor's messages). */
 const DIAGNOSTICS_CAP = 1 << 14;
-/** Trees being removed in the background at once; past this a refresh removes in the foreground. */
-const REMOVALS_IN_FLIGHT = 32;
 
 /** What a lane is started with. */
 export interface LaneOptions extends Omit<LaneSandbox, 'writableRoot' | 'readOnlyTmp'> {
@@ -68,9 +66,7 @@ export class SandboxLane {
   readonly sandbox: SandboxPaths;
   private readonly fifos: LaneFifos;
   /** Beside the root, never visible in the sandbox: what runs left, moved out to be removed. */
-  private readonly trash: string;
-  private readonly removals = new Set<Promise<void>>();
-  private trashed = 0;
+  private readonly trash: TrashBin;
   private readonly child: ChildProcess;
   private readonly control: Writable;
   private readonly options: LaneOptions;
@@ -95,7 +91,7 @@ export class SandboxLane {
       rmSync(root, { recursive: true, force: true });
       throw error;
     }
-    this.trash = mkdtempSync(join(options.base, '.qfc-trash-'));
+    this.trash = new TrashBin(options.base);
     this.sandbox = fillSandbox(root, options.owner);
     this.fifos = { dir: fifoDir, input: join(fifoDir, 'in'), output: join(fifoDir, 'out'), error: join(fifoDir, 'err') };
     const file = seccompFile();
@@ -160,7 +156,7 @@ export class SandboxLane {
     // its owner made unwritable, for a qfc that is not root) ends the lane, whose removal
     // then takes the whole root with every fallback removeTree has.
     for (const name of readdirSync(Buffer.from(root), { encoding: 'buffer' })) {
-      if (!this.discard(Buffer.concat([Buffer.from(`${root}/`), name]))) return this.close();
+      if (!this.trash.discard(Buffer.concat([Buffer.from(`${root}/`), name]))) return this.close();
     }
     const stats = lstatSync(root);
     const uid = process.getuid?.() ?? stats.uid;
@@ -169,27 +165,6 @@ export class SandboxLane {
     chmodSync(root, 0o755);
     fillSandbox(root, this.options.owner);
     return null;
-  }
-
-  /** Move `path` to the trash and remove it in the background; false when it cannot be moved. */
-  private discard(path: Buffer): boolean {
-    const moved = join(this.trash, String(++this.trashed));
-    try {
-      renameSync(path, moved);
-    } catch {
-      return false;
-    }
-    if (this.removals.size >= REMOVALS_IN_FLIGHT) {
-      removeTree(moved); // in the foreground this time; what stays goes with the trash at close()
-      return true;
-    }
-    const removal: Promise<void> = rm(moved, { recursive: true, force: true })
-      .catch(() => {
-        // what resists (a tree deeper than PATH_MAX) is removed with the trash, at close()
-      })
-      .finally(() => this.removals.delete(removal));
-    this.removals.add(removal);
-    return true;
   }
 
   /** Hand `run` to the supervisor (the lane must be usable, `run.writableRoot` its root). */
@@ -273,7 +248,7 @@ export class SandboxLane {
   close(): string | null {
     this.kill();
     rmSync(this.fifos.dir, { recursive: true, force: true });
-    const problems = [removeTree(this.sandbox.root), removeTree(this.trash)].filter((problem) => problem !== null);
+    const problems = [removeTree(this.sandbox.root), this.trash.empty()].filter((problem) => problem !== null);
     return problems.length === 0 ? null : problems.join('; ');
   }
 
