@@ -19,7 +19,7 @@ import type { ScriptedAnswer } from '../catalogue/catalogue-case.js';
 import { startContained, type ContainedResult } from '../sandbox/run-contained.js';
 import { ChunkQueue } from './chunk-queue.js';
 import type { SenderPairExecutor } from './run-sender-case.js';
-import { CAPTURE_CAP, containment, MIN_FILE_SIZE_CAP, programEnvironment, STDERR_CAP } from './run-settings.js';
+import { senderProgramRun } from './pair-program-runs.js';
 
 /** The reference receiver's answer to what `chunks` brings, into `target`. */
 async function referenceReceiver(chunks: AsyncIterable<Uint8Array>, target: string): Promise<{ reply: Uint8Array; run: ContainedResult }> {
@@ -54,18 +54,7 @@ async function scriptedReceiver(chunks: AsyncIterable<Uint8Array>, answer: Scrip
 }
 
 export const runReceiverSideInProcess: SenderPairExecutor = async ({ testCase, sender, sandbox, settings }) => {
-  const senderProcess = startContained({
-    argv: [...sender.argv, ...(testCase.ignoreSymlinks ? sender.ignoreSymlinks : []), ...testCase.paths],
-    cwd: sandbox.source,
-    writableRoot: sandbox.root,
-    stdin: null,
-    env: programEnvironment(),
-    timeLimitMs: settings.implementation.timeLimitMs,
-    stdoutCap: CAPTURE_CAP,
-    stderrCap: STDERR_CAP,
-    fileSizeCap: CAPTURE_CAP + MIN_FILE_SIZE_CAP,
-    ...containment(settings),
-  });
+  const senderProcess = startContained(senderProgramRun(testCase, sender, sandbox, settings));
   const captured: Buffer[] = [];
   const queue = new ChunkQueue();
   senderProcess.onStdout((chunk) => {

@@ -10,28 +10,12 @@ import { pack } from '../../implementations/reference/sender/pack.js';
 import { copyBytes } from '../../spec/byte-string.js';
 import { startContained } from '../sandbox/run-contained.js';
 import type { SenderPairExecutor } from './run-sender-case.js';
-import { containment, MIN_FILE_SIZE_CAP, programEnvironment, STDERR_CAP } from './run-settings.js';
-
-/** Largest answer a receiver may give (a result header and a name). */
-const ANSWER_CAP = 1 << 20;
+import { pairReceiverRun } from './pair-program-runs.js';
 
 export const runReferenceSenderInProcess: SenderPairExecutor = async ({ testCase, receiverArgv, sandbox, settings, lane }) => {
   const started = performance.now();
   const transfer = pack(testCase.paths, { cwd: sandbox.source, ignoreSymlinks: testCase.ignoreSymlinks });
-  const receiver = startContained({
-    argv: receiverArgv,
-    cwd: sandbox.target,
-    writableRoot: sandbox.root,
-    stdin: null,
-    env: programEnvironment(),
-    timeLimitMs: settings.implementation.timeLimitMs,
-    stdoutCap: ANSWER_CAP,
-    stderrCap: STDERR_CAP,
-    fileSizeCap: MIN_FILE_SIZE_CAP * 5,
-    readOnlyTmp: true,
-    ...containment(settings),
-    ...(lane === undefined ? {} : { lane }),
-  });
+  const receiver = startContained(pairReceiverRun(receiverArgv, sandbox, settings, lane));
   const answered = new Promise<void>((resolve) => receiver.onStdoutEnd(resolve));
   receiver.onStdout((chunk) => transfer.receive(chunk));
   receiver.onStdoutEnd(() => transfer.end());

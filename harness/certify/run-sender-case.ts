@@ -33,8 +33,9 @@ import { takeSnapshot, walkSnapshot } from '../sandbox/snapshot.js';
 import type { CaseResult, CaseViolation } from '../verdicts/case-result.js';
 import { containmentViolations } from '../verdicts/containment-violations.js';
 import { inSandbox } from './in-sandbox.js';
+import { pairReceiverRun, senderProgramRun } from './pair-program-runs.js';
 import { runReferenceSenderInProcess } from './reference-sender-in-process.js';
-import { CAPTURE_CAP, containment, MIN_FILE_SIZE_CAP, programEnvironment, receivingUser, STDERR_CAP, STREAM_HEX_CAP, type RunSettings } from './run-settings.js';
+import { receivingUser, STREAM_HEX_CAP, type RunSettings } from './run-settings.js';
 import { runReceiverSideInProcess } from './receiver-side-in-process.js';
 
 const SCRIPTED_RECEIVER = join(PACKAGE_ROOT, 'dist', 'bin', 'qfc-scripted-receiver.js');
@@ -155,18 +156,8 @@ export type SenderPairExecutor = (run: SenderPairRun) => Promise<SenderPairResul
 
 /** Both programs contained, qfc in the middle of the pipe capturing the stream. */
 export const runSenderPrograms: SenderPairExecutor = async ({ testCase, sender, receiverArgv, sandbox, settings }) => {
-  const common = {
-    writableRoot: sandbox.root,
-    stdin: null,
-    env: programEnvironment(),
-    timeLimitMs: settings.implementation.timeLimitMs,
-    stdoutCap: CAPTURE_CAP,
-    stderrCap: STDERR_CAP,
-    fileSizeCap: CAPTURE_CAP + MIN_FILE_SIZE_CAP,
-    ...containment(settings),
-  };
-  const senderProcess = startContained({ ...common, argv: [...sender.argv, ...(testCase.ignoreSymlinks ? sender.ignoreSymlinks : []), ...testCase.paths], cwd: sandbox.source });
-  const receiverProcess = startContained({ ...common, argv: receiverArgv, cwd: sandbox.target, stdoutCap: 1 << 20, readOnlyTmp: true });
+  const senderProcess = startContained(senderProgramRun(testCase, sender, sandbox, settings));
+  const receiverProcess = startContained(pairReceiverRun(receiverArgv, sandbox, settings));
   const captured: Buffer[] = [];
   let relay = Promise.resolve();
   senderProcess.onStdout((chunk) => {

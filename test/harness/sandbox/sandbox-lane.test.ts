@@ -29,6 +29,16 @@ function pool(user: { uid: number; gid: number } | null): LanePool {
   return new LanePool({ base, env: { PATH: '/usr/bin:/bin' }, visiblePaths: [join(hostile, '..')], ...(user === null ? {} : { uid: user.uid, gid: user.gid, owner: user }) });
 }
 
+/** Run `body` with a fresh pool of lanes for `user`, which must close leaving nothing behind. */
+async function withLanes(user: { uid: number; gid: number } | null, body: (lanes: LanePool) => Promise<void>): Promise<void> {
+  const lanes = pool(user);
+  try {
+    await body(lanes);
+  } finally {
+    expect(lanes.close()).toEqual([]);
+  }
+}
+
 function run(lane: SandboxLane, argv: readonly string[], env: Record<string, string> = { PATH: '/usr/bin:/bin' }, timeLimitMs = 10_000): Promise<ContainedResult> {
   return runContained({
     lane,
@@ -56,9 +66,8 @@ const facts = (result: ContainedResult): string[] => result.stdout.toString('utf
 const users: [string, { uid: number; gid: number } | null][] = [[isRoot ? 'as root' : 'as qfc\'s own user', null], ...(isRoot ? [['as nobody', { uid: 65534, gid: 65534 }] as [string, { uid: number; gid: number }]] : [])];
 
 describe.skipIf(!bwrapAvailable()).each(users)('a sandbox lane, %s', (_label, user) => {
-  it('shows a run nothing of the hostile run before it', async () => {
-    const lanes = pool(user);
-    try {
+  it('shows a run nothing of the hostile run before it', () =>
+    withLanes(user, async (lanes) => {
       let lane: SandboxLane | undefined;
       const fresh = (await lanes.use(async (used) => ((lane = used), run(used, [hostile, 'find-traces'], { PATH: '/usr/bin:/bin', RUN: 'first' })))).value;
       expect(traces(fresh)).toEqual([]);
@@ -94,14 +103,10 @@ describe.skipIf(!bwrapAvailable()).each(users)('a sandbox lane, %s', (_label, us
       expect(facts(after)).toContain('ENV RUN=first');
       expect(after.stdout.toString('utf8')).not.toMatch(/SECRET/);
       expect(lanes.started).toBe(1);
-    } finally {
-      expect(lanes.close()).toEqual([]);
-    }
-  });
+      }));
 
-  it('keeps serving when a run signals its supervisor (PID 1) to stop', async () => {
-    const lanes = pool(user);
-    try {
+    it('keeps serving when a run signals its supervisor (PID 1) to stop', () =>
+    withLanes(user, async (lanes) => {
       const attack = (await lanes.use((lane) => run(lane, [hostile, 'signal-init']))).value;
       expect(attack.stderr.toString('utf8')).toMatch(/signal PID 1/);
       expect(attack.status).toBe(0);
@@ -110,14 +115,10 @@ describe.skipIf(!bwrapAvailable()).each(users)('a sandbox lane, %s', (_label, us
       expect(next.status).toBe(0);
       expect(traces(next)).toEqual([]);
       expect(lanes.started).toBe(1);
-    } finally {
-      expect(lanes.close()).toEqual([]);
-    }
-  });
+      }));
 
-  it('kills a run at its time limit, reports it, and serves the next run in the same lane', async () => {
-    const lanes = pool(user);
-    try {
+    it('kills a run at its time limit, reports it, and serves the next run in the same lane', () =>
+    withLanes(user, async (lanes) => {
       const hung = (await lanes.use((lane) => run(lane, [hostile, 'hang'], undefined, 500))).value;
       expect(hung.timedOut).toBe(true);
       expect(hung.supervision?.final).toBe(true);
@@ -125,14 +126,10 @@ describe.skipIf(!bwrapAvailable()).each(users)('a sandbox lane, %s', (_label, us
       expect(next.status).toBe(0);
       expect(traces(next)).toEqual([]);
       expect(lanes.started).toBe(1);
-    } finally {
-      expect(lanes.close()).toEqual([]);
-    }
-  });
+      }));
 
-  it('replaces a lane that died under a run: the run is an error of the harness, the next gets a new lane', async () => {
-    const lanes = pool(user);
-    try {
+    it('replaces a lane that died under a run: the run is an error of the harness, the next gets a new lane', () =>
+    withLanes(user, async (lanes) => {
       let first: SandboxLane | undefined;
       const killed = (await lanes.use(async (lane) => {
         first = lane;
@@ -150,14 +147,10 @@ describe.skipIf(!bwrapAvailable()).each(users)('a sandbox lane, %s', (_label, us
       expect(next.status).toBe(0);
       expect(traces(next)).toEqual([]);
       expect(lanes.started).toBe(2);
-    } finally {
-      expect(lanes.close()).toEqual([]);
-    }
-  });
+      }));
 
-  it('gives each run its own working directory, arguments and limits', async () => {
-    const lanes = pool(user);
-    try {
+    it('gives each run its own working directory, arguments and limits', () =>
+    withLanes(user, async (lanes) => {
       const first = (await lanes.use((lane) => run(lane, ['/bin/sh', '-c', 'pwd; ulimit -f; echo "$0" "$1"', 'a b', 'c']))).value;
       expect(first.stdout.toString('utf8').split('\n')).toEqual([expect.stringMatching(/\/target$/), String((1 << 26) / 512), 'a b c', '']);
       const missing = (await lanes.use((lane) => run(lane, ['/nonexistent/program']))).value;
@@ -168,8 +161,5 @@ describe.skipIf(!bwrapAvailable()).each(users)('a sandbox lane, %s', (_label, us
       const after = (await lanes.use((lane) => run(lane, ['/bin/true']))).value;
       expect(after.status).toBe(0);
       expect(lanes.started).toBe(1);
-    } finally {
-      expect(lanes.close()).toEqual([]);
-    }
+      }));
   });
-});
