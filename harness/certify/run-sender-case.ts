@@ -223,7 +223,7 @@ export async function runSenderPair(testCase: SenderCase, settings: RunSettings,
     const prediction = testCase.answer === 'receiver' ? predict(stream, { privileged: true }) : null;
     const receiving = { privileged: receivingUser(settings).uid === 0 };
     const receivedJudgement = received === null ? null : judgeReceived(receiverRun, received, predict(stream, receiving), predict(stream, { ...receiving, mode: 'upstream' }), timeResolution, sides.receiver);
-    const judged = judgeSender(testCase, senderRun, receiverRun, stream, prediction, source, receivedJudgement, sides, settings.implementation.timeLimitMs);
+    const judged = judgeSender({ testCase, senderRun, receiverRun, stream, prediction, source, received: receivedJudgement, sides, timeLimitMs: settings.implementation.timeLimitMs });
     // Whatever the sender sent, the receiver's side of the sandbox must keep §7's invariants.
     const user = receivingUser(settings);
     const context: InvariantContext = { targetPath: 'target', uid: user.uid, gid: user.gid, validatorFlags: receiverValidatorFlags(resolveOptions({})), bytesLimit: 0n, filesLimit: 0n };
@@ -304,7 +304,25 @@ function sideViolations(testCase: SenderCase, senderRun: ContainedResult, receiv
   return violations;
 }
 
-function judgeSender(testCase: SenderCase, senderRun: ContainedResult, receiverRun: ContainedResult, stream: Uint8Array, prediction: Prediction | null, source: Snapshot, received: ReceivedJudgement | null, sides: { sender: string; receiver: string }, timeLimitMs: number): Omit<CaseResult, 'id' | 'kind' | 'category' | 'title' | 'clauses' | 'profile' | 'ms'> {
+/** Everything a sender case is judged on. */
+interface SenderEvidence {
+  readonly testCase: SenderCase;
+  readonly senderRun: ContainedResult;
+  readonly receiverRun: ContainedResult;
+  /** The stream the sender wrote, as captured. */
+  readonly stream: Uint8Array;
+  /** The spec's prediction for that stream (null for scripted receivers). */
+  readonly prediction: Prediction | null;
+  /** The source tree before the sender ran. */
+  readonly source: Snapshot;
+  readonly received: ReceivedJudgement | null;
+  /** How each side is named in violations ("the sender (reference)"...). */
+  readonly sides: { readonly sender: string; readonly receiver: string };
+  readonly timeLimitMs: number;
+}
+
+function judgeSender(evidence: SenderEvidence): Omit<CaseResult, 'id' | 'kind' | 'category' | 'title' | 'clauses' | 'profile' | 'ms'> {
+  const { testCase, senderRun, receiverRun, stream, prediction, source, received, sides, timeLimitMs } = evidence;
   const violations: CaseViolation[] = [];
   const notes: string[] = [];
   const stderr = senderRun.stderr.toString('utf8');
