@@ -26,7 +26,7 @@ export interface RunSettings {
   readonly visiblePaths: readonly string[];
   /**
    * Persistent sandboxes for receiver runs (sandbox-lane.ts), or null for a bubblewrap per
-   * run (`--fresh-sandboxes`, `--keep-sandboxes`, and whenever there is no bwrap).
+   * run (`--slow-path`, `--keep-sandboxes`, and whenever there is no bwrap).
    */
   readonly lanes?: LanePool | null;
   /**
