@@ -191,6 +191,8 @@ export async function harnessSpeedSection(print: (line: string) => void, options
         const breakdown = PHASES.map((phase) => `${phase} ${phaseOf(phase).toFixed(2)}`).join(', ');
         const accounted = PHASES.reduce((sum, phase) => sum + phaseOf(phase), 0);
         print(`    where a case's ${perCase.toFixed(1)} ms go (ms): ${breakdown}; other ${(perCase - accounted).toFixed(2)}`);
+        // Kept in the JSON too, so that a history shows which phase moved.
+        for (const phase of PHASES) figures.push({ name: `per case, lanes, phase ${phase}`, value: phaseOf(phase), unit: 'ms' });
       }
     }
 
