@@ -238,7 +238,9 @@ export class SandboxLane {
       release: (result: ContainedResult) => {
         // Output that outlived the run means something of it survived: never serve again.
         if (!stdout.destroyed || !stderr.destroyed || result.supervision?.final !== true) this.clean = false;
-        if (!this.usable) this.close();
+        // Killed, not closed: the case still snapshots the sandbox the run left; the pool
+        // removes it once the case is judged.
+        if (!this.usable) this.kill();
         this.unref();
       },
     };

@@ -7,7 +7,7 @@
  * mounts and umask are those of a run in a fresh lane. Run as root and, when root, with the
  * programs as nobody. A lane that stops answering or dies is replaced.
  */
-import { chmodSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LanePool } from '../../../harness/sandbox/lane-pool.js';
@@ -137,7 +137,10 @@ describe.skipIf(!bwrapAvailable()).each(users)('a sandbox lane, %s', (_label, us
         await new Promise((resolve) => setTimeout(resolve, 200));
         // What a crash of the supervisor or bwrap looks like from qfc's side.
         process.kill(-(lane as unknown as { child: { pid: number } }).child.pid, 'SIGKILL');
-        return running;
+        const ended = await running;
+        // The case still snapshots what the run left: the sandbox goes only after the body.
+        expect(existsSync(lane.sandbox.target)).toBe(true);
+        return ended;
       })).value;
       expect(killed.spawnError).toMatch(/sandbox lane ended during the run/);
       const next = (await lanes.use(async (lane) => {
