@@ -185,10 +185,11 @@ export class SandboxLane {
     const request = encodeRequest(fields);
     // Our ends never block, and stdout and stderr are held open for writing until the
     // supervisor has opened them, so that our readers see no end before the program began.
-    const stdin = new Socket({ fd: openSync(this.fifos.input, constants.O_RDWR | constants.O_NONBLOCK), readable: false, writable: true });
-    let holds: number[] = [openSync(this.fifos.output, constants.O_RDWR | constants.O_NONBLOCK), openSync(this.fifos.error, constants.O_RDWR | constants.O_NONBLOCK)];
-    const stdout = new Socket({ fd: openSync(this.fifos.output, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
-    const stderr = new Socket({ fd: openSync(this.fifos.error, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
+    const fds = this.openEnds();
+    const stdin = new Socket({ fd: fds.input, readable: false, writable: true });
+    let holds: number[] = [fds.holdOutput, fds.holdError];
+    const stdout = new Socket({ fd: fds.output, readable: true, writable: false });
+    const stderr = new Socket({ fd: fds.error, readable: true, writable: false });
     const releaseHolds = (): void => {
       for (const fd of holds) closeSync(fd);
       holds = [];
@@ -244,6 +245,28 @@ export class SandboxLane {
         this.unref();
       },
     };
+  }
+
+  /** qfc's ends of the three FIFOs for a run; all or none (what was opened is closed on failure). */
+  private openEnds(): { input: number; holdOutput: number; holdError: number; output: number; error: number } {
+    const opened: number[] = [];
+    const open = (path: string, flags: number): number => {
+      const fd = openSync(path, flags | constants.O_NONBLOCK);
+      opened.push(fd);
+      return fd;
+    };
+    try {
+      return {
+        input: open(this.fifos.input, constants.O_RDWR),
+        holdOutput: open(this.fifos.output, constants.O_RDWR),
+        holdError: open(this.fifos.error, constants.O_RDWR),
+        output: open(this.fifos.output, constants.O_RDONLY),
+        error: open(this.fifos.error, constants.O_RDONLY),
+      };
+    } catch (error) {
+      for (const fd of opened) closeSync(fd);
+      throw error;
+    }
   }
 
   /** End the lane: its supervisor and every process in it, and its directories. Null, or what stayed. */
