@@ -382,18 +382,23 @@ static void reap(void) {
 
 static void read_control(void);
 
-/* Sleeps up to ms, woken early by a child's end, a stop signal or a word from qfc. In a
-   namespace, a stop signal counts only from outside (si_pid 0 there): the program must not
-   end its watch. */
+/* Takes the queued signals; 1 if one asks to stop. In a namespace, a stop signal counts only
+   from outside (si_pid 0 there): the program must not end its watch, nor (one it sent just
+   before it was killed, still queued) end a lane for the runs after. */
+static int take_signals(void) {
+  struct signalfd_siginfo info[8];
+  int stop = 0;
+  for (ssize_t n; (n = read(signal_fd, info, sizeof info)) > 0;)
+    for (ssize_t i = 0; i < n / (ssize_t)sizeof info[0]; i++)
+      if (info[i].ssi_signo != SIGCHLD && !(in_pidns && info[i].ssi_pid != 0)) stop = 1;
+  return stop;
+}
+
+/* Sleeps up to ms, woken early by a child's end, a stop signal or a word from qfc. */
 static void wait_for_event(long long ms) {
   struct pollfd fds[2] = { { signal_fd, POLLIN, 0 }, { opt.serve ? opt.control_fd : -1, POLLIN, 0 } };
   if (poll(fds, 2, (int)(ms > 0 ? ms : 0)) <= 0) return;
-  if (fds[0].revents & POLLIN) {
-    struct signalfd_siginfo info[8];
-    ssize_t n = read(signal_fd, info, sizeof info);
-    for (ssize_t i = 0; n > 0 && i < n / (ssize_t)sizeof info[0]; i++)
-      if (info[i].ssi_signo != SIGCHLD && !(in_pidns && info[i].ssi_pid != 0)) stop_requested = 1;
-  }
+  if ((fds[0].revents & POLLIN) && take_signals()) stop_requested = 1;
   if (fds[1].revents) read_control();
 }
 
@@ -549,11 +554,17 @@ static void usage(const char *why) {
   exit(EXIT_USAGE);
 }
 
-static unsigned long long number(const char *option, const char *text) {
+/* A decimal number into *value; 0 for anything else (strtoull alone would take "-1"). */
+static int decimal(const char *text, unsigned long long *value) {
   char *end;
   errno = 0;
-  unsigned long long value = strtoull(text, &end, 10);
-  if (*text < '0' || *text > '9' || *end || errno) { /* strtoull would take "-1" */
+  *value = strtoull(text, &end, 10);
+  return *text >= '0' && *text <= '9' && !*end && !errno;
+}
+
+static unsigned long long number(const char *option, const char *text) {
+  unsigned long long value;
+  if (!decimal(text, &value)) {
     fprintf(stderr, "qfc-init: %s needs a decimal number\n", option);
     exit(EXIT_USAGE);
   }
@@ -612,6 +623,16 @@ static void open_as(const char *option, const char *path, int flags, int fd) {
 
 /* ---- one program's life ---- */
 
+/* Kills until no child is left (every orphan comes to us). Past the deadline (a process
+   stuck in the kernel) PID 1 still takes its namespace down as it exits. */
+static void kill_remaining(void) {
+  long long deadline = now_ms() + KILL_DEADLINE_MS;
+  for (reap(); has_children && now_ms() < deadline; reap()) {
+    kill_all();
+    wait_for_event(POLL_MS);
+  }
+}
+
 /* Starts the program (its stdin and stdout already on 0 and 1) and sees it to its end: every
    process of the run is gone when this returns, unless one is stuck in the kernel. */
 static void supervise(void) {
@@ -637,13 +658,7 @@ static void supervise(void) {
     }
     wait_for_event(left < POLL_MS ? left : POLL_MS);
   }
-  /* The end: kill until no child is left (every orphan comes to us). Past the deadline
-     (a process stuck in the kernel) PID 1 still takes its namespace down as it exits. */
-  long long deadline = now_ms() + KILL_DEADLINE_MS;
-  for (reap(); has_children && now_ms() < deadline; reap()) {
-    kill_all();
-    wait_for_event(POLL_MS);
-  }
+  kill_remaining();
 }
 
 /* ---- serving a lane ---- */
@@ -691,10 +706,8 @@ static void read_control(void) {
 }
 
 static unsigned long long field_number(const char *name, const char *text) {
-  char *end;
-  errno = 0;
-  unsigned long long value = strtoull(text, &end, 10);
-  if (*text < '0' || *text > '9' || *end || errno) fail(EXIT_USAGE, "request: %s needs a decimal number", name);
+  unsigned long long value;
+  if (!decimal(text, &value)) fail(EXIT_USAGE, "request: %s needs a decimal number", name);
   return value;
 }
 
@@ -704,12 +717,7 @@ static int next_request(void) {
   while ((length = message_length()) == 0) {
     struct pollfd fds[2] = { { signal_fd, POLLIN, 0 }, { opt.control_fd, POLLIN, 0 } };
     if (poll(fds, 2, -1) < 0 && errno != EINTR) return 0;
-    if (fds[0].revents & POLLIN) {
-      /* A stop signal ends the lane only from outside: one a run's program sent just before
-         it was killed may still be queued, and must not end the lane for the runs after. */
-      struct signalfd_siginfo info;
-      if (read(signal_fd, &info, sizeof info) > 0 && info.ssi_signo != SIGCHLD && !(in_pidns && info.ssi_pid != 0)) return 0;
-    }
+    if ((fds[0].revents & POLLIN) && take_signals()) return 0;
     if (fds[1].revents && !fill_request()) return 0;
   }
   /* The run's argv and environment point into current[], which stays until the next request. */
@@ -790,10 +798,7 @@ static int serve(void) {
     send_final_with(clean);
     if (!clean) break;
   }
-  for (long long deadline = now_ms() + KILL_DEADLINE_MS; has_children && now_ms() < deadline; reap()) {
-    kill_all();
-    wait_for_event(POLL_MS);
-  }
+  kill_remaining();
   return 0;
 }
 
