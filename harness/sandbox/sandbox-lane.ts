@@ -20,7 +20,7 @@
  *   killed as a whole, and the run is judged from what is known.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, constants, lstatSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, closeSync, constants, lstatSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -162,8 +162,7 @@ export class SandboxLane {
     const uid = process.getuid?.() ?? stats.uid;
     const gid = process.getgid?.() ?? stats.gid;
     if (stats.uid !== uid || stats.gid !== gid) chownSync(root, uid, gid);
-    chmodSync(root, 0o755);
-    fillSandbox(root, this.options.owner);
+    fillSandbox(root, this.options.owner); // sets the root's mode back to 0755 first
     return null;
   }
 
@@ -335,11 +334,16 @@ export class SandboxLane {
   /** While no run is served, the lane must not keep qfc's event loop alive. */
   private unref(): void {
     this.child.unref();
-    for (const stream of [this.child.stderr, this.child.stdio[3], this.control]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+    for (const stream of this.pipes()) stream?.unref?.();
   }
 
   private ref(): void {
     this.child.ref();
-    for (const stream of [this.child.stderr, this.child.stdio[3], this.control]) (stream as unknown as { ref?: () => void } | null)?.ref?.();
+    for (const stream of this.pipes()) stream?.ref?.();
+  }
+
+  /** The pipes to the supervisor (sockets underneath, which can be (un)referenced). */
+  private pipes(): ({ ref?: () => void; unref?: () => void } | null)[] {
+    return [this.child.stderr, this.child.stdio[3], this.control] as unknown as ({ ref?: () => void; unref?: () => void } | null)[];
   }
 }
