@@ -77,6 +77,8 @@ export class SandboxLane {
   private clean = true;
   private diagnostics = '';
   private killedByUs = false;
+  /** The supervisor said something out of turn: the lane was killed for it. */
+  private lostStep = false;
   private readonly started: Promise<boolean>;
 
   /** Start a lane (throws when its directories, FIFOs or supervisor cannot be made). */
@@ -300,6 +302,7 @@ export class SandboxLane {
       try {
         parsed = JSON.parse(line) as Record<string, unknown>;
       } catch {
+        this.lostStep = true;
         this.kill();
         continue;
       }
@@ -308,9 +311,10 @@ export class SandboxLane {
         continue;
       }
       const run = this.current;
-      // A line for a run other than the one being served means the two sides lost step.
+      // A line for a run other than the one being served means the two sides lost step:
+      // nothing it says belongs to this run, which is the harness's failure, not the program's.
       if (run === null || parsed.run !== run.number) {
-        if ('status' in parsed && run !== null) run.report(Buffer.from(line, 'latin1'));
+        this.lostStep = true;
         this.kill();
         continue;
       }
@@ -327,7 +331,11 @@ export class SandboxLane {
     this.alive = false;
     const run = this.current;
     if (run === null) return;
-    const why = this.killedByUs ? null : `the sandbox lane ended during the run (${status ?? signal}${this.why === '' ? '' : `: ${this.why}`})`;
+    const why = this.lostStep
+      ? 'the sandbox lane lost step with qfc (a report line out of turn)'
+      : this.killedByUs
+        ? null
+        : `the sandbox lane ended during the run (${status ?? signal}${this.why === '' ? '' : `: ${this.why}`})`;
     run.finish({ status: null, signal: this.killedByUs ? 'SIGKILL' : signal, spawnError: why });
   }
 
