@@ -6,16 +6,12 @@
  * that it answers at the end marker even from a sender that keeps its output open.
  */
 import { readSync, writeSync } from 'node:fs';
-import { Crc32Accumulator } from '../../spec/crc.js';
-import { StreamTokenizer } from '../../spec/tokenizer/stream-tokenizer.js';
 import type { ScriptedAnswer } from '../catalogue/catalogue-case.js';
-import { scriptedReadLimit, scriptedReply } from './scripted-answer.js';
+import { ScriptedReading } from './scripted-answer.js';
 
 const answer = JSON.parse(process.argv[2] ?? '"silence"') as ScriptedAnswer;
-const crc = new Crc32Accumulator();
-const tokenizer = new StreamTokenizer();
+const reading = new ScriptedReading(answer);
 const buffer = Buffer.alloc(1 << 16);
-const early = scriptedReadLimit(answer);
 
 const out = (bytes: Uint8Array): void => {
   try {
@@ -25,27 +21,16 @@ const out = (bytes: Uint8Array): void => {
   }
 };
 
-/** Read until the end marker, the end of input, or `limit` bytes. */
-function read(limit: number | null): void {
-  let total = 0;
-  for (;;) {
-    if (limit !== null && total >= limit) return;
-    const want = limit === null ? buffer.length : Math.min(buffer.length, limit - total);
-    let n: number;
-    try {
-      n = readSync(0, buffer, 0, want, null);
-    } catch {
-      return;
-    }
-    if (n === 0) return;
-    total += n;
-    const chunk = buffer.subarray(0, n);
-    crc.update(chunk);
-    if (tokenizer.push(chunk).some((event) => event.kind === 'end-marker')) return;
+// Read until the end marker, the end of input, or the script's byte count.
+for (let room = reading.room(buffer.length); room > 0; room = reading.room(buffer.length)) {
+  let n: number;
+  try {
+    n = readSync(0, buffer, 0, room, null);
+  } catch {
+    break;
   }
+  if (n === 0 || reading.take(buffer.subarray(0, n))) break;
 }
-
-read(early);
-const reply = scriptedReply(answer, crc.value);
+const reply = reading.reply();
 if (reply !== null) out(reply);
 process.exit(0);

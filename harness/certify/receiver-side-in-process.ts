@@ -12,9 +12,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { unpack } from '../../implementations/reference/receiver/unpack.js';
-import { Crc32Accumulator } from '../../spec/crc.js';
-import { StreamTokenizer } from '../../spec/tokenizer/stream-tokenizer.js';
-import { scriptedReadLimit, scriptedReply } from '../adapters/scripted-answer.js';
+import { ScriptedReading } from '../adapters/scripted-answer.js';
 import type { ScriptedAnswer } from '../catalogue/catalogue-case.js';
 import { startContained, type ContainedResult } from '../sandbox/run-contained.js';
 import { ChunkQueue } from './chunk-queue.js';
@@ -38,18 +36,9 @@ async function referenceReceiver(chunks: AsyncIterable<Uint8Array>, target: stri
 /** The scripted receiver's answer: what qfc-scripted-receiver would write, read as it reads. */
 async function scriptedReceiver(chunks: AsyncIterable<Uint8Array>, answer: ScriptedAnswer): Promise<{ reply: Uint8Array; run: ContainedResult }> {
   const started = performance.now();
-  const limit = scriptedReadLimit(answer);
-  const crc = new Crc32Accumulator();
-  const tokenizer = new StreamTokenizer();
-  let total = 0;
-  for await (const chunk of chunks) {
-    const taken = limit === null ? chunk : chunk.subarray(0, limit - total);
-    total += taken.length;
-    crc.update(taken);
-    if (tokenizer.push(taken).some((event) => event.kind === 'end-marker')) break;
-    if (limit !== null && total >= limit) break;
-  }
-  const reply = scriptedReply(answer, crc.value) ?? new Uint8Array(0);
+  const reading = new ScriptedReading(answer);
+  for await (const chunk of chunks) if (reading.take(chunk)) break;
+  const reply = reading.reply() ?? new Uint8Array(0);
   return { reply, run: { status: 0, signal: null, stdout: Buffer.from(reply), stderr: Buffer.alloc(0), timedOut: false, flooded: null, spawnError: null, ms: performance.now() - started } };
 }
 
