@@ -16,29 +16,22 @@
  * Figures only: nothing here passes or fails, and no test asserts on time.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, chmodSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { referenceImplementation } from '../adapters/bundled-implementations.js';
-import { DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIME_LIMIT_MS, UPSTREAM_PROFILE_ARGS, type Implementation } from '../adapters/implementation.js';
+import type { Implementation } from '../adapters/implementation.js';
+import { receiverOnly } from '../adapters/receiver-only.js';
 import { CATALOGUE, RECEIVER_CASES } from '../catalogue/index.js';
 import { measurePhases, phaseTotals } from '../certify/case-phases.js';
 import { certify } from '../certify/certify.js';
-import { runReceiverProgram } from '../certify/run-receiver-case.js';
-import { openLanes, visiblePaths, type RunSettings } from '../certify/run-settings.js';
-import { runReferenceSenderInProcess } from '../certify/reference-sender-in-process.js';
-import { runSenderPrograms } from '../certify/run-sender-case.js';
 import { selectCases } from '../certify/select-cases.js';
-import { runCampaign } from '../engines/pbt/campaign.js';
-import { runReferencePairInProcess } from '../engines/pbt/execution/in-process-pair.js';
-import { runReferenceReceiverInProcess } from '../engines/pbt/execution/in-process-receiver.js';
 import { PROPERTIES } from '../engines/pbt/properties.js';
-import type { EngineRunner } from '../engines/pbt/run-input.js';
+import { runReceiverCampaign } from '../engines/pbt/receiver-campaign.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { bwrapAvailable, type Confinement } from '../sandbox/run-contained.js';
-import { createSandbox, removeTree } from '../sandbox/sandbox-root.js';
-import { TrashBin } from '../sandbox/trash-bin.js';
+import { createSandbox } from '../sandbox/sandbox-root.js';
 
 /** One measured figure, with the baseline it is read against. */
 export interface Figure {
@@ -52,14 +45,6 @@ export interface Figure {
 
 const SAMPLES = 40;
 
-function writable(path: string): boolean {
-  try {
-    accessSync(path, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
 /** Spawn `command` (stdin `input`) and wait for it, `samples` times: the median wall time in ms. */
@@ -88,10 +73,6 @@ function buildTrivialReceiver(dir: string): string {
   return binary;
 }
 
-function receiverImplementation(name: string, argv: readonly string[]): Implementation {
-  return { name, receiver: { argv, profiles: UPSTREAM_PROFILE_ARGS, timeResolution: 'ns' }, sender: null, openInVm: null, timeLimitMs: DEFAULT_TIME_LIMIT_MS, memoryLimitMiB: DEFAULT_MEMORY_LIMIT_MIB, bindRo: [] };
-}
-
 /** Certify `cases` and time it: wall ms, and the phase totals when measured. */
 async function timeCertify(implementation: Implementation, cases: typeof CATALOGUE, jobs: number, confinement: Confinement, slowPath: boolean): Promise<{ ms: number; cases: number; phases: ReadonlyMap<string, number> }> {
   measurePhases(true);
@@ -105,40 +86,11 @@ async function timeCertify(implementation: Implementation, cases: typeof CATALOG
   return { ms, cases: run.results.filter((result) => result.verdict !== 'skipped').length, phases };
 }
 
-/** A pbt campaign of `runs` inputs against `implementation`: inputs per second. */
+/** A pbt campaign of `runs` inputs against `implementation` (null: the reference pair in-process): inputs per second. */
 async function fuzzRate(implementation: Implementation | null, runs: number, jobs: number, slowPath: boolean): Promise<number> {
-  const reference = referenceImplementation();
-  const inProcess = implementation === null;
-  // As `qfc fuzz` does: in-process sandboxes on /dev/shm when it can take them.
-  const base = mkdtempSync(join(inProcess && writable('/dev/shm') ? '/dev/shm' : tmpdir(), 'qfc-bench-fuzz-'));
-  chmodSync(base, 0o755);
-  const chosen = implementation ?? reference;
-  const plain: RunSettings = { implementation: chosen, reference, confinement: inProcess || !bwrapAvailable() ? 'none' : 'bwrap', base, owner: null, keepSandboxes: false, visiblePaths: visiblePaths([chosen, reference]), referenceInProcess: !slowPath };
-  const settings: RunSettings = { ...plain, lanes: inProcess ? null : openLanes(plain, slowPath), trash: inProcess ? new TrashBin(base) : null };
-  const runner: EngineRunner = {
-    settings,
-    receiver: inProcess ? runReferenceReceiverInProcess : runReceiverProgram,
-    pair: inProcess ? runReferencePairInProcess : slowPath ? runSenderPrograms : runReferenceSenderInProcess,
-    strict: false,
-    properties: new Set(PROPERTIES.map((property) => property.id).filter((id) => id !== 'baseline')),
-  };
-  try {
-    const { statistics } = await runCampaign({
-      runner,
-      shape: { receiverStreams: true, roundTrips: true, profile: null, specials: ['fifo', 'socket', 'char-device', 'block-device'], ownerCanRead: (process.getuid?.() ?? 0) !== 0 },
-      seed: 1,
-      runs,
-      ms: null,
-      jobs,
-      keepGoing: true,
-      shrinkMs: 1,
-    });
-    return statistics.runs / (statistics.ms / 1000);
-  } finally {
-    settings.lanes?.close();
-    settings.trash?.empty();
-    removeTree(base);
-  }
+  const properties = new Set(PROPERTIES.map((property) => property.id).filter((id) => id !== 'baseline'));
+  const { statistics } = await runReceiverCampaign({ implementation, properties, slowPath }, { seed: 1, runs, ms: null, jobs, keepGoing: true, shrinkMs: 1 });
+  return statistics.runs / (statistics.ms / 1000);
 }
 
 const PHASES = ['sandbox', 'predict', 'snapshot-before', 'run', 'snapshot-after', 'judge'] as const;
@@ -173,7 +125,7 @@ export async function harnessSpeedSection(print: (line: string) => void, options
     const bareReceiver = await spawnTime(trivial, [], stream);
     show({ name: `spawn the trivial receiver (${firstCase.id})`, value: bareReceiver, unit: 'ms', baseline: { name: 'spawn /bin/true', value: bareTrue }, ratio: bareReceiver / bareTrue });
 
-    const implementation = receiverImplementation('trivial receiver', [trivial]);
+    const implementation = receiverOnly('trivial receiver', [trivial]);
     // A case's own cost is marginal: certify the cases once and three times over, and divide
     // the difference, so that what a run pays once (starting its lanes) is not spread on them.
     print(`per case: the ${validTrees.length} valid-trees cases against the trivial receiver, one lane, marginal cost of a case`);

@@ -14,20 +14,14 @@
  * so the ratio tells whether a flaw is slow to find because the generators reach it late
  * (ratio near 1) or because its runs are slow (`hang`, `flood`).
  */
-import { chmodSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { referenceImplementation, shellCommand } from '../adapters/bundled-implementations.js';
-import { DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIME_LIMIT_MS, UPSTREAM_PROFILE_ARGS, type Implementation } from '../adapters/implementation.js';
-import { runReceiverProgram } from '../certify/run-receiver-case.js';
-import { runReferenceSenderInProcess } from '../certify/reference-sender-in-process.js';
-import { openLanes, visiblePaths, type RunSettings } from '../certify/run-settings.js';
-import { runCampaign } from '../engines/pbt/campaign.js';
+import { shellCommand } from '../adapters/bundled-implementations.js';
+import type { Implementation } from '../adapters/implementation.js';
+import { receiverOnly } from '../adapters/receiver-only.js';
 import type { PropertyId } from '../engines/pbt/properties.js';
-import type { EngineRunner } from '../engines/pbt/run-input.js';
+import { runReceiverCampaign } from '../engines/pbt/receiver-campaign.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { bwrapAvailable } from '../sandbox/run-contained.js';
-import { removeTree } from '../sandbox/sandbox-root.js';
 
 export const NAIVE_RECEIVER = join(PACKAGE_ROOT, 'test', 'fixtures', 'broken-receivers', 'naive-receiver.mjs');
 
@@ -57,33 +51,16 @@ export interface TimeToFind {
 }
 
 /** The naive receiver with `flaw`, as `--receiver 'node naive-receiver.mjs FLAW'` makes it. */
-function naiveReceiver(flaw: string): Implementation {
-  return {
-    name: `naive-receiver ${flaw}`,
-    receiver: { argv: shellCommand(`${process.execPath} ${NAIVE_RECEIVER} ${flaw}`, 'qfc-receiver'), profiles: UPSTREAM_PROFILE_ARGS, timeResolution: 'ns' },
-    sender: null,
-    openInVm: null,
-    timeLimitMs: DEFAULT_TIME_LIMIT_MS,
-    memoryLimitMiB: DEFAULT_MEMORY_LIMIT_MIB,
-    bindRo: [],
-  };
+export function naiveReceiver(flaw: string): Implementation {
+  return receiverOnly(`naive-receiver ${flaw}`, shellCommand(`${process.execPath} ${NAIVE_RECEIVER} ${flaw}`, 'qfc-receiver'));
 }
 
 /** One campaign (one lane, `seed`, at most `maxRuns` inputs) against `flaw`, checking only `property`; `onRun` sees each run's count and elapsed milliseconds. */
 export async function timeToFind(flaw: string, property: PropertyId, seed: number, maxRuns: number, onRun?: (runs: number, ms: number) => void): Promise<TimeToFind> {
-  const implementation = naiveReceiver(flaw);
-  const reference = referenceImplementation();
-  const base = mkdtempSync(join(tmpdir(), 'qfc-bench-fuzz-'));
-  chmodSync(base, 0o755);
-  const plain: RunSettings = { implementation, reference, confinement: bwrapAvailable() ? 'bwrap' : 'none', base, owner: null, keepSandboxes: false, visiblePaths: visiblePaths([implementation, reference]) };
-  const settings: RunSettings = { ...plain, lanes: openLanes(plain, false) };
-  const runner: EngineRunner = { settings, receiver: runReceiverProgram, pair: runReferenceSenderInProcess, strict: false, properties: new Set([property]) };
   const started = Date.now();
-  try {
-    const { findings, statistics } = await runCampaign({
-      runner,
-      // What `qfc fuzz --receiver` draws: streams, and round trips through the reference sender.
-      shape: { receiverStreams: true, roundTrips: true, profile: null, specials: ['fifo', 'socket', 'char-device', 'block-device'], ownerCanRead: (process.getuid?.() ?? 0) !== 0 },
+  const { findings, statistics } = await runReceiverCampaign(
+    { implementation: naiveReceiver(flaw), properties: new Set([property]) },
+    {
       seed,
       runs: maxRuns,
       ms: null,
@@ -91,21 +68,18 @@ export async function timeToFind(flaw: string, property: PropertyId, seed: numbe
       keepGoing: false,
       shrinkMs: 1,
       ...(onRun === undefined ? {} : { onRun: (_run: unknown, counted: { runs: number }) => onRun(counted.runs, Date.now() - started) }),
-    });
-    const finding = findings[0];
-    return {
-      flaw,
-      property,
-      clause: finding === undefined ? null : (finding.run.result.violations[0]?.clause ?? finding.run.result.verdict),
-      runsToFind: finding?.runsToFind ?? null,
-      secondsToFind: finding === undefined ? null : finding.msToFind / 1000,
-      runs: statistics.runs,
-      runsPerSecond: statistics.ms > 0 ? statistics.runs / (statistics.ms / 1000) : 0,
-    };
-  } finally {
-    settings.lanes?.close();
-    removeTree(base);
-  }
+    },
+  );
+  const finding = findings[0];
+  return {
+    flaw,
+    property,
+    clause: finding === undefined ? null : (finding.run.result.violations[0]?.clause ?? finding.run.result.verdict),
+    runsToFind: finding?.runsToFind ?? null,
+    secondsToFind: finding === undefined ? null : finding.msToFind / 1000,
+    runs: statistics.runs,
+    runsPerSecond: statistics.ms > 0 ? statistics.runs / (statistics.ms / 1000) : 0,
+  };
 }
 
 /** Print the section, a line per flaw as its campaign ends, then the ratios to the baseline; returns what each showed. */

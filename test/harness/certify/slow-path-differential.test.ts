@@ -6,38 +6,22 @@
  * same campaign (verdict counts, findings, runs to find them) for a fuzz run of fixed seed
  * and run count.
  */
-import { chmodSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { referenceImplementation, shellCommand } from '../../../harness/adapters/bundled-implementations.js';
-import { DEFAULT_MEMORY_LIMIT_MIB, UPSTREAM_PROFILE_ARGS, type Implementation } from '../../../harness/adapters/implementation.js';
+import { referenceImplementation } from '../../../harness/adapters/bundled-implementations.js';
+import type { Implementation } from '../../../harness/adapters/implementation.js';
+import { naiveReceiver } from '../../../harness/bench/time-to-find.js';
 import { CATALOGUE, type CatalogueCase } from '../../../harness/catalogue/index.js';
 import { certify } from '../../../harness/certify/certify.js';
-import { runReceiverProgram } from '../../../harness/certify/run-receiver-case.js';
-import { runReferenceSenderInProcess } from '../../../harness/certify/reference-sender-in-process.js';
-import { openLanes, visiblePaths, type RunSettings } from '../../../harness/certify/run-settings.js';
-import { runSenderPrograms } from '../../../harness/certify/run-sender-case.js';
 import { selectCases } from '../../../harness/certify/select-cases.js';
 import { readCorpus } from '../../../harness/corpus/read-corpus.js';
-import { runCampaign } from '../../../harness/engines/pbt/campaign.js';
-import type { EngineRunner } from '../../../harness/engines/pbt/run-input.js';
+import { runReceiverCampaign } from '../../../harness/engines/pbt/receiver-campaign.js';
 import { PACKAGE_ROOT } from '../../../harness/package-root.js';
 import { bwrapAvailable } from '../../../harness/sandbox/run-contained.js';
-import { removeTree } from '../../../harness/sandbox/sandbox-root.js';
 import type { CaseResult } from '../../../harness/verdicts/case-result.js';
-import { BROKEN_RECEIVER } from '../../helpers/qfc-cli.js';
 
 function naive(flaw: string, timeLimitMs = 10_000): Implementation {
-  return {
-    name: `naive ${flaw}`,
-    receiver: { argv: shellCommand(`${process.execPath} ${BROKEN_RECEIVER} ${flaw}`, 'qfc-receiver'), profiles: UPSTREAM_PROFILE_ARGS, timeResolution: 'ns' },
-    sender: null,
-    openInVm: null,
-    timeLimitMs,
-    memoryLimitMiB: DEFAULT_MEMORY_LIMIT_MIB,
-    bindRo: [],
-  };
+  return { ...naiveReceiver(flaw), timeLimitMs };
 }
 
 /**
@@ -132,33 +116,15 @@ describe.skipIf(!bwrapAvailable())('the fast path judges as the slow path', () =
 
   it('for a fuzz campaign of fixed seed and run count against a broken receiver', async () => {
     const campaign = async (slowPath: boolean) => {
-      const implementation = naive('escape-dotdot');
-      const reference = referenceImplementation();
-      const base = mkdtempSync(join(tmpdir(), 'qfc-differential-fuzz-'));
-      chmodSync(base, 0o755);
-      const plain: RunSettings = { implementation, reference, confinement: 'bwrap', base, owner: null, keepSandboxes: false, visiblePaths: visiblePaths([implementation, reference]), referenceInProcess: !slowPath };
-      const settings: RunSettings = { ...plain, lanes: openLanes(plain, slowPath) };
-      const runner: EngineRunner = { settings, receiver: runReceiverProgram, pair: slowPath ? runSenderPrograms : runReferenceSenderInProcess, strict: false, properties: new Set(['invariants', 'differential', 'round-trip']) };
-      try {
-        const result = await runCampaign({
-          runner,
-          shape: { receiverStreams: true, roundTrips: true, profile: null, specials: ['fifo', 'socket'], ownerCanRead: (process.getuid?.() ?? 0) !== 0 },
-          seed: 20261202,
-          runs: 40,
-          ms: null,
-          jobs: 1,
-          keepGoing: true,
-          shrinkMs: 1,
-        });
-        return {
-          verdicts: result.statistics.verdicts,
-          families: result.statistics.families,
-          findings: result.findings.map((finding) => `${finding.property} ${finding.run.result.violations[0]?.clause} after ${finding.runsToFind}`),
-        };
-      } finally {
-        settings.lanes?.close();
-        removeTree(base);
-      }
+      const result = await runReceiverCampaign(
+        { implementation: naive('escape-dotdot'), properties: new Set(['invariants', 'differential', 'round-trip']), slowPath, specials: ['fifo', 'socket'] },
+        { seed: 20261202, runs: 40, ms: null, jobs: 1, keepGoing: true, shrinkMs: 1 },
+      );
+      return {
+        verdicts: result.statistics.verdicts,
+        families: result.statistics.families,
+        findings: result.findings.map((finding) => `${finding.property} ${finding.run.result.violations[0]?.clause} after ${finding.runsToFind}`),
+      };
     };
     const fast = await campaign(false);
     const slow = await campaign(true);
