@@ -1,6 +1,8 @@
 /**
- * `qfc fuzz --engine pbt`: a fast-check campaign against an implementation (default: the
- * bundled reference pair, run in-process), or `--replay seed:path` of one of its inputs.
+ * `qfc fuzz`: a campaign against an implementation (default: the bundled reference pair,
+ * run in-process) with either engine — `pbt` (fast-check; `--replay seed:path` of one of
+ * its inputs) or `jazzer` (Jazzer.js/libFuzzer, coverage-guided; `--replay FILE` of one of
+ * its inputs) — with the same options, report, corpus saving and exit statuses.
  *
  * Exit status as certify: 0 when nothing failed, 1 when a property broke (each finding is
  * shrunk and saved in the corpus first) or the harness failed on an input, 2 for bad
@@ -8,48 +10,39 @@
  * keeps what was found (a shrink in progress keeps its smallest input so far) and still
  * writes the report; a second Ctrl-C quits at once.
  */
-import { stopAllContained } from '../sandbox/run-contained.js';
-import { CONTRACT_VERSION } from '../adapters/contract-version.js';
 import { randomInt } from 'node:crypto';
-import { accessSync, chmodSync, constants, mkdtempSync } from 'node:fs';
-import { removeTree } from '../sandbox/sandbox-root.js';
-import { TrashBin } from '../sandbox/trash-bin.js';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { referenceImplementation, shellCommand } from '../adapters/bundled-implementations.js';
-import { UPSTREAM_PROFILE_ARGS, type Implementation } from '../adapters/implementation.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { CONTRACT_VERSION } from '../adapters/contract-version.js';
 import { CATALOGUE } from '../catalogue/index.js';
-import { runReceiverProgram } from '../certify/run-receiver-case.js';
-import { runSenderPrograms } from '../certify/run-sender-case.js';
-import { openLanes, visiblePaths, type RunSettings } from '../certify/run-settings.js';
-import type { FuzzInputShape } from '../engines/pbt/arbitraries/fuzz-input.js';
-import { replayInput, runCampaign, type CampaignStatistics, type Finding } from '../engines/pbt/campaign.js';
+import { JazzerEngineError, runJazzerCampaign, type LibFuzzerSummary } from '../engines/jazzer/jazzer-campaign.js';
+import { JazzerRuntimeError } from '../engines/jazzer/compat-runtime.js';
+import { decodeFuzzInput, type InputMode } from '../engines/jazzer/fuzz-input-codec.js';
+import { replayInput, runCampaign, type CampaignResult, type CampaignStatistics, type Finding } from '../engines/pbt/campaign.js';
 import { describeStream } from '../engines/pbt/describe-stream.js';
-import { runReferencePairInProcess } from '../engines/pbt/execution/in-process-pair.js';
-import { runReferenceReceiverInProcess } from '../engines/pbt/execution/in-process-receiver.js';
-import { runReferenceSenderInProcess } from '../certify/reference-sender-in-process.js';
 import type { ReportedFinding } from '../engines/pbt/fuzz-report.js';
 import { publishFuzzReport } from '../engines/pbt/publish-fuzz-report.js';
-import { shellWord } from '../engines/pbt/shell-word.js';
-import { PROPERTIES, type PropertyId } from '../engines/pbt/properties.js';
-import type { EngineRunner } from '../engines/pbt/run-input.js';
+import { runInput, type InputRun } from '../engines/pbt/run-input.js';
 import { saveFinding } from '../engines/pbt/save-finding.js';
+import { shellWord } from '../engines/pbt/shell-word.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { describeImplementation } from '../reports/results-document.js';
+import { stopAllContained } from '../sandbox/run-contained.js';
+import { removeTree } from '../sandbox/sandbox-root.js';
 import { UsageError, type ParsedArguments } from './arguments.js';
-import { programProblem } from '../adapters/find-program.js';
-import { anchoredCommand, checkPrograms, confinementOf, implementationOf, oracleOf, ownerOf, profileOf, publishReport, whole } from './implementation-options.js';
-import { bundledVersion } from './version.js';
 import { describeContainment } from './describe-containment.js';
+import { setUpFuzz, type CampaignSetup } from './fuzz-setup.js';
+import { publishReport, whole } from './implementation-options.js';
+import { bundledVersion } from './version.js';
 
-export const FUZZ_FLAGS = ['--process', '--strict', '--keep-going', '--no-sandbox', '--slow-path', '--help'];
-export const FUZZ_VALUES = ['--engine', '--seconds', '--runs', '--seed', '--receiver', '--sender', '--impl', '--profile', '--property', '--jobs', '--shrink-seconds', '--corpus', '--out', '--uid', '--gid', '--time-limit', '--memory-limit', '--bind-ro', '--oracle', '--baseline-receiver', '--replay'];
-
-export const FUZZ_USAGE = `usage: qfc fuzz [--engine pbt] [--seconds N | --runs N] [--seed S] [--impl MANIFEST | --receiver CMD [--sender CMD] | --sender CMD]
+export const FUZZ_USAGE = `usage: qfc fuzz [--engine pbt|jazzer] [--seconds N | --runs N] [--seed S] [--impl MANIFEST | --receiver CMD [--sender CMD] | --sender CMD]
                 [--process] [--profile default|allow-all-names|unsafe-symlinks] [--property round-trip|differential|invariants]...
                 [--jobs N] [--strict] [--keep-going] [--shrink-seconds N] [--corpus DIR] [--out DIR]
                 [--uid N [--gid N]] [--time-limit MS] [--memory-limit MIB] [--bind-ro PATH]... [--oracle spec|upstream] [--baseline-receiver CMD] [--no-sandbox] [--slow-path]
+                [jazzer: --corpus-dir DIR] [--dict FILE] [--input structured|raw]]
        qfc fuzz --replay SEED:PATH [the same implementation, --process, --profile, --property, --strict and --uid options]
+       qfc fuzz --engine jazzer --replay FILE [the same options, and --input]
   Without an implementation, fuzzes the bundled reference pair in-process (--process: as programs in the sandbox).
   Stops at the first failure, shrinks it and saves it in the corpus (--keep-going: collects distinct ones).`;
 
@@ -82,14 +75,6 @@ function streamReplayOptions(args: ParsedArguments): string[] {
   return words;
 }
 
-function propertiesOf(args: ParsedArguments): Set<PropertyId> {
-  const asked = args.values('--property');
-  // The baseline property exists only against a baseline receiver.
-  const known = PROPERTIES.map((property) => property.id).filter((id) => id !== 'baseline' || args.value('--baseline-receiver') !== undefined);
-  for (const id of asked) if (!known.includes(id as PropertyId)) throw new UsageError(`--property is one of ${known.join(', ')}, not '${id}'`);
-  return new Set(asked.length === 0 ? known : (asked as PropertyId[]));
-}
-
 function seedOf(args: ParsedArguments): number {
   const given = args.value('--seed');
   if (given === undefined) return randomInt(0, 0x7fff_ffff);
@@ -101,93 +86,6 @@ function replayTarget(value: string): { seed: number; path: string } {
   const match = /^(-?\d{1,10}):(\d+(?::\d+)*)$/.exec(value);
   if (match === null || Math.abs(Number(match[1])) > 0x7fff_ffff) throw new UsageError(`--replay takes SEED:PATH as printed with a finding (e.g. 1234:5:0:1), not '${value}'`);
   return { seed: Number(match[1]), path: match[2]! };
-}
-
-/** A directory for the campaign's sandboxes: memory-backed for in-process runs when /dev/shm can take it. */
-function sandboxBase(inProcess: boolean): string {
-  let parent = tmpdir();
-  if (inProcess) {
-    try {
-      accessSync('/dev/shm', constants.W_OK);
-      parent = '/dev/shm';
-    } catch {
-      // no writable /dev/shm: the temporary directory will do
-    }
-  }
-  const base = mkdtempSync(join(parent, 'qfc-fuzz-'));
-  chmodSync(base, 0o755); // a program run with --uid must reach its sandbox through it
-  return base;
-}
-
-interface CampaignSetup {
-  readonly implementation: Implementation;
-  readonly runner: EngineRunner;
-  readonly shape: FuzzInputShape;
-  readonly inProcess: boolean;
-  readonly owner: { uid: number; gid: number } | null;
-  readonly profile: string;
-  readonly base: string;
-}
-
-function setUp(args: ParsedArguments): CampaignSetup {
-  const engine = args.value('--engine') ?? 'pbt';
-  if (engine !== 'pbt') throw new UsageError(`unknown engine '${engine}' (qfc fuzz has: pbt)`);
-  if (args.positional.length > 0) throw new UsageError(`qfc fuzz takes no positional argument ('${args.positional[0]}'); see qfc fuzz --help`);
-  const own = args.value('--impl') !== undefined || args.value('--receiver') !== undefined || args.value('--sender') !== undefined;
-  const implementation = implementationOf(args);
-  const inProcess = !own && !args.flag('--process');
-  const owner = ownerOf(args);
-  if (inProcess && owner !== null) throw new UsageError('--uid runs programs as another user: add --process');
-  if (!inProcess) checkPrograms(implementation);
-  const profile = profileOf(args);
-  const properties = propertiesOf(args);
-  const confinement = inProcess ? 'none' : confinementOf(args);
-  const reference = referenceImplementation();
-  const base = sandboxBase(inProcess);
-  const plain: RunSettings = { implementation, reference, confinement, base, owner, keepSandboxes: false, visiblePaths: visiblePaths([implementation, reference]), oracle: oracleOf(args) };
-  const slowPath = args.flag('--slow-path');
-  // In-process, only qfc's own code writes in the sandboxes: they can go in the background.
-  const settings: RunSettings = { ...plain, lanes: openLanes(plain, slowPath), referenceInProcess: !slowPath, trash: inProcess ? new TrashBin(base) : null };
-  const baselineCommand = args.value('--baseline-receiver');
-  let baseline: EngineRunner['baseline'];
-  if (baselineCommand !== undefined) {
-    const program = anchoredCommand(baselineCommand.trim());
-    const first = /^\S+/.exec(program)?.[0];
-    const problem = first !== undefined && first.includes('/') ? programProblem(first) : null;
-    if (problem !== null) throw new UsageError(`cannot run the baseline receiver: ${problem}`);
-    const baselineImplementation: Implementation = {
-      ...implementation,
-      name: `baseline: ${baselineCommand}`,
-      receiver: { argv: shellCommand(program, 'qfc-baseline'), profiles: UPSTREAM_PROFILE_ARGS, timeResolution: implementation.receiver?.timeResolution ?? 'ns' },
-      sender: null,
-      openInVm: null,
-    };
-    const baselineConfinement = confinementOf(args);
-    const baselineSettings: RunSettings = { ...plain, implementation: baselineImplementation, confinement: baselineConfinement, visiblePaths: visiblePaths([baselineImplementation, reference]) };
-    baseline = {
-      settings: { ...baselineSettings, lanes: openLanes(baselineSettings, slowPath) },
-      receiver: runReceiverProgram,
-    };
-  }
-  const runner: EngineRunner = {
-    ...(baseline === undefined ? {} : { baseline }),
-    settings,
-    receiver: inProcess ? runReferenceReceiverInProcess : runReceiverProgram,
-    // Without a sender of its own the implementation meets the reference sender, whose stream
-    // qfc computes in-process: no program start it can avoid.
-    pair: inProcess ? runReferencePairInProcess : implementation.sender === null && !slowPath ? runReferenceSenderInProcess : runSenderPrograms,
-    strict: args.flag('--strict'),
-    properties,
-  };
-  const senderUid = owner?.uid ?? process.getuid?.() ?? 0;
-  const shape: FuzzInputShape = {
-    receiverStreams: implementation.receiver !== null,
-    roundTrips: implementation.receiver !== null || implementation.sender !== null,
-    profile,
-    specials: ['fifo', 'socket', 'char-device', 'block-device'],
-    ownerCanRead: senderUid !== 0,
-  };
-  return { implementation, runner, shape, inProcess, owner, profile: profile ?? 'all', base };
 }
 
 /** Progress on stderr: a line redrawn in place on a terminal, a plain line every ten seconds otherwise. */
@@ -223,12 +121,10 @@ function printFinding(reported: ReportedFinding): void {
   process.stderr.write(`${process.stderr.isTTY ? '\r\u001b[K' : ''}${lines.join('\n')}\n`);
 }
 
-async function replay(setup: CampaignSetup, target: { seed: number; path: string }): Promise<number> {
-  const replayed = await replayInput(setup.shape, target.seed, target.path, setup.runner);
-  if (replayed === null) throw new UsageError(`--replay ${target.seed}:${target.path} leads to no input (were the options the same as the campaign's?)`);
-  const { input, run } = replayed;
+/** What an engine-specific replay found: the input and its judged run. */
+function printReplay(input: { kind: string; family?: string; settings?: { profile: string } }, run: InputRun): number {
   const lines = [
-    `input: ${input.kind === 'tree' ? 'a source tree for a round trip' : `a ${input.family} stream, profile ${input.settings.profile}`}`,
+    `input: ${input.kind === 'tree' ? 'a source tree for a round trip' : `a ${input.family} stream, profile ${input.settings!.profile}`}`,
     `verdict: ${run.result.verdict}${run.property === null ? '' : `, property ${run.property} broken`}`,
     ...run.result.violations.map((violation) => `  ${violation.clause}: ${violation.detail}`),
     ...run.result.notes.map((note) => `  note: ${note}`),
@@ -239,22 +135,66 @@ async function replay(setup: CampaignSetup, target: { seed: number; path: string
   return run.property === null ? 0 : 1;
 }
 
-async function campaign(args: ParsedArguments, setup: CampaignSetup, commandLine: string): Promise<number> {
+async function replay(setup: CampaignSetup, target: { seed: number; path: string }): Promise<number> {
+  const replayed = await replayInput(setup.shape, target.seed, target.path, setup.runner);
+  if (replayed === null) throw new UsageError(`--replay ${target.seed}:${target.path} leads to no input (were the options the same as the campaign's?)`);
+  return printReplay(replayed.input, replayed.run);
+}
+
+/** `--engine jazzer --replay FILE`: the input file decoded as the campaign decoded it, run once. */
+async function replayFile(setup: CampaignSetup, path: string, mode: InputMode): Promise<number> {
+  let data: Uint8Array;
+  try {
+    data = readFileSync(path);
+  } catch (error) {
+    throw new UsageError(`--replay ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const input = decodeFuzzInput(data, setup.shape, mode);
+  return printReplay(input, await runInput(input, setup.runner));
+}
+
+/** `--input`: how Jazzer.js inputs are read. */
+function inputModeOf(args: ParsedArguments): InputMode {
+  const mode = args.value('--input') ?? 'structured';
+  if (mode !== 'structured' && mode !== 'raw') throw new UsageError(`--input is structured or raw, not '${mode}'`);
+  return mode;
+}
+
+/**
+ * libFuzzer's working corpus: `--corpus-dir`, or one per implementation and input mode in
+ * the git-ignored cache (inputs of one mode mean nothing in the other).
+ */
+function corpusDirOf(args: ParsedArguments, setup: CampaignSetup, mode: InputMode): string {
+  const given = args.value('--corpus-dir');
+  if (given !== undefined) return resolve(given);
+  const identity = JSON.stringify([setup.implementation.receiver?.argv ?? null, setup.implementation.sender?.argv ?? null, setup.profile, mode, setup.inProcess]);
+  const slug = setup.implementation.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'implementation';
+  return join(PACKAGE_ROOT, '.cache', 'jazzer-corpus', `${slug}-${createHash('sha256').update(identity).digest('hex').slice(0, 12)}-${mode}`);
+}
+
+async function campaign(args: ParsedArguments, setup: CampaignSetup, commandLine: string, engine: 'pbt' | 'jazzer'): Promise<number> {
   const secondsGiven = whole(args.value('--seconds'), '--seconds', 1);
   const runs = whole(args.value('--runs'), '--runs', 1) ?? null;
   if (secondsGiven !== undefined && runs !== null) throw new UsageError('--seconds and --runs cannot be combined');
   const ms = runs !== null ? null : (secondsGiven ?? DEFAULT_SECONDS) * 1000;
   const seed = seedOf(args);
+  const mode = inputModeOf(args);
+  const dictionary = args.value('--dict') === undefined ? null : resolve(args.value('--dict')!);
+  if (dictionary !== null && !existsSync(dictionary)) throw new UsageError(`--dict ${dictionary}: no such file`);
+  const corpusDirJazzer = engine === 'jazzer' ? corpusDirOf(args, setup, mode) : null;
   // Programs in the sandbox: what they run as is probed from inside, as for certify.
   const containment = setup.inProcess ? null : await describeContainment(setup.implementation, setup.runner.settings.reference, setup.runner.settings.confinement, setup.owner);
-  const jobs = whole(args.value('--jobs'), '--jobs', 1) ?? 2;
+  const jobs = whole(args.value('--jobs'), '--jobs', 1) ?? (engine === 'jazzer' ? 1 : 2);
   const shrinkMs = (whole(args.value('--shrink-seconds'), '--shrink-seconds', 1) ?? DEFAULT_SHRINK_SECONDS) * 1000;
   const corpusDir = resolve(args.value('--corpus') ?? join(PACKAGE_ROOT, 'corpus'));
   const takenIds = new Set(CATALOGUE.map((testCase) => testCase.id));
-  const replayPrefix = ['qfc', 'fuzz', '--engine', 'pbt', ...sameInputOptions(args)].map(shellWord).join(' ');
+  const inputWords = [...sameInputOptions(args), ...(engine === 'jazzer' && mode === 'raw' ? ['--input', 'raw'] : [])];
+  const replayPrefix = ['qfc', 'fuzz', '--engine', engine, ...inputWords].map(shellWord).join(' ');
+  const locator = (finding: Finding): string => (engine === 'pbt' ? `${finding.seed}:${finding.path}` : shellWord(finding.path));
   const budget = runs === null ? `${ms! / 1000} s` : `${runs} runs`;
   process.stderr.write(
-    `qfc fuzz: ${setup.implementation.name} (${setup.inProcess ? 'in-process' : `process, sandbox: ${setup.runner.settings.confinement}`}), seed ${seed}, ${budget}, ${jobs} jobs, properties ${[...setup.runner.properties].join(', ')}\n`,
+    `qfc fuzz: ${engine}, ${setup.implementation.name} (${setup.inProcess ? 'in-process' : `process, sandbox: ${setup.runner.settings.confinement}`}), seed ${seed}, ${budget}, ${jobs} ${engine === 'jazzer' ? 'workers' : 'jobs'}, properties ${[...setup.runner.properties].join(', ')}\n` +
+      (corpusDirJazzer === null ? '' : `qfc fuzz: libFuzzer corpus ${corpusDirJazzer}, ${mode} inputs\n`),
   );
 
   const controller = new AbortController();
@@ -275,28 +215,42 @@ async function campaign(args: ParsedArguments, setup: CampaignSetup, commandLine
   const show = progress(budget);
   const reported: ReportedFinding[] = [];
   const startedAt = new Date().toISOString();
-  let result;
+  const onFinding = (finding: Finding): void => {
+    const replayCommand = `${replayPrefix} --replay ${locator(finding)}`;
+    const provenance = engine === 'pbt' ? null : `qfc fuzz --engine jazzer, property ${finding.property}, input ${finding.path}, libFuzzer corpus ${corpusDirJazzer}`;
+    const saved = saveFinding(finding, corpusDir, replayCommand, takenIds, provenance);
+    if (saved.saved) takenIds.add(saved.id);
+    const entry = { finding, saved, replay: replayCommand };
+    reported.push(entry);
+    printFinding(entry);
+  };
+  let result: CampaignResult;
+  let libFuzzer: LibFuzzerSummary | null = null;
   try {
-    result = await runCampaign({
-      runner: setup.runner,
-      shape: setup.shape,
-      seed,
-      runs,
-      ms,
-      jobs,
-      keepGoing: args.flag('--keep-going'),
-      shrinkMs,
-      signal: controller.signal,
-      onRun: (_run, statistics) => show(statistics),
-      onFinding: (finding: Finding) => {
-        const replayCommand = `${replayPrefix} --replay ${finding.seed}:${finding.path}`;
-        const saved = saveFinding(finding, corpusDir, replayCommand, takenIds);
-        if (saved.saved) takenIds.add(saved.id);
-        const entry = { finding, saved, replay: replayCommand };
-        reported.push(entry);
-        printFinding(entry);
-      },
-    });
+    if (engine === 'pbt') {
+      result = await runCampaign({ runner: setup.runner, shape: setup.shape, seed, runs, ms, jobs, keepGoing: args.flag('--keep-going'), shrinkMs, signal: controller.signal, onRun: (_run, statistics) => show(statistics), onFinding });
+    } else {
+      const jazzer = await runJazzerCampaign({
+        setup,
+        workerArgs: [...inputWords, ...(args.flag('--slow-path') ? ['--slow-path'] : [])],
+        seed,
+        runs,
+        ms,
+        jobs,
+        keepGoing: args.flag('--keep-going'),
+        shrinkMs,
+        corpusDir: corpusDirJazzer!,
+        inputsDir: join(dirname(corpusDirJazzer!), `${basename(corpusDirJazzer!)}-inputs`),
+        dictionary,
+        mode,
+        signal: controller.signal,
+        onProgress: (statistics) => show(statistics),
+        onFinding,
+        log: (line) => process.stderr.write(`qfc fuzz: ${line}\n`),
+      });
+      result = jazzer;
+      libFuzzer = jazzer.libFuzzer;
+    }
   } finally {
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);
@@ -305,6 +259,7 @@ async function campaign(args: ParsedArguments, setup: CampaignSetup, commandLine
 
   const { document, out } = publishFuzzReport(
     {
+      engine,
       campaign: result,
       findings: reported,
       suite: { name: 'qfc', version: bundledVersion(), corpusDigest: `fuzz campaign, seed ${seed}`, contract: CONTRACT_VERSION },
@@ -315,33 +270,50 @@ async function campaign(args: ParsedArguments, setup: CampaignSetup, commandLine
       properties: [...setup.runner.properties],
       roundTrips: setup.shape.roundTrips,
       replayWords: { input: replayPrefix, stream: streamReplayOptions(args).map(shellWord).join(' ') },
+      ...(libFuzzer === null ? {} : { libFuzzer }),
     },
     publishReport,
     args.value('--out'),
   );
-  const engine = document.engine!;
+  const summary = document.engine!;
+  const coverage = libFuzzer === null ? '' : `libFuzzer: ${libFuzzer.execs} execs, ${libFuzzer.edges} edges, ${libFuzzer.features} features, corpus ${libFuzzer.corpusSize} inputs in ${libFuzzer.corpusDir} (${libFuzzer.runtime} runtime)\n`;
   process.stdout.write(
-    `qfc fuzz: ${setup.implementation.name}: ${engine.runs} runs, ${engine.execs} executions in ${engine.seconds.toFixed(1)} s (${engine.execsPerSecond} execs/s, ${engine.execution}), seed ${seed}: ` +
-      `${engine.failures} ${engine.failures === 1 ? 'failure' : 'failures'}, ${document.summary.nonStrict} non-strict, ${document.summary.error} error${result.interrupted ? ' (interrupted)' : ''}\n` +
-      (engine.neverExercised.length === 0 ? '' : `MUST clauses never exercised: ${engine.neverExercised.join(', ')}\n`) +
+    `qfc fuzz: ${setup.implementation.name}: ${summary.runs} runs, ${summary.execs} executions in ${summary.seconds.toFixed(1)} s (${summary.execsPerSecond} execs/s, ${engine}, ${summary.execution}), seed ${seed}: ` +
+      `${summary.failures} ${summary.failures === 1 ? 'failure' : 'failures'}, ${document.summary.nonStrict} non-strict, ${document.summary.error} error${result.interrupted ? ' (interrupted)' : ''}\n` +
+      coverage +
+      (summary.neverExercised.length === 0 ? '' : `MUST clauses never exercised: ${summary.neverExercised.join(', ')}\n`) +
       `report: ${join(out, 'index.html')}\n`,
   );
-  if (engine.failures > 0 || document.summary.error > 0) return 1;
+  if (summary.failures > 0 || document.summary.error > 0) return 1;
   return result.interrupted ? 130 : 0;
 }
 
+const JAZZER_ONLY = ['--corpus-dir', '--dict', '--input'];
+
 export async function fuzzCommand(args: ParsedArguments, commandLine: string): Promise<number> {
+  const engine = args.value('--engine') ?? 'pbt';
+  if (engine !== 'pbt' && engine !== 'jazzer') throw new UsageError(`unknown engine '${engine}' (qfc fuzz has: pbt, jazzer)`);
+  if (engine === 'pbt') for (const option of JAZZER_ONLY) if (args.value(option) !== undefined) throw new UsageError(`${option} is an option of --engine jazzer`);
   const replayValue = args.value('--replay');
-  const target = replayValue === undefined ? null : replayTarget(replayValue);
-  if (target !== null) {
-    for (const option of ['--seconds', '--runs', '--seed', '--jobs', '--shrink-seconds', '--corpus', '--out']) {
+  const target = replayValue === undefined || engine === 'jazzer' ? null : replayTarget(replayValue);
+  if (replayValue !== undefined) {
+    for (const option of ['--seconds', '--runs', '--seed', '--jobs', '--shrink-seconds', '--corpus', '--out', '--corpus-dir', '--dict']) {
       if (args.value(option) !== undefined) throw new UsageError(`--replay runs one input: ${option} does not apply`);
     }
     if (args.flag('--keep-going')) throw new UsageError('--replay runs one input: --keep-going does not apply');
   }
-  const setup = setUp(args);
+  const mode = inputModeOf(args);
+  const setup = setUpFuzz(args);
   try {
-    return target === null ? await campaign(args, setup, commandLine) : await replay(setup, target);
+    if (replayValue === undefined) return await campaign(args, setup, commandLine, engine);
+    return target === null ? await replayFile(setup, resolve(replayValue), mode) : await replay(setup, target);
+  } catch (error) {
+    // The Jazzer.js runtime or a worker failed: one line for the user, not a stack trace.
+    if (error instanceof JazzerRuntimeError || error instanceof JazzerEngineError) {
+      process.stderr.write(`qfc fuzz: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
   } finally {
     const problems = [...(setup.runner.settings.lanes?.close() ?? []), ...(setup.runner.baseline?.settings.lanes?.close() ?? []), setup.runner.settings.trash?.empty() ?? null].filter((problem): problem is string => problem !== null);
     const problem = removeTree(setup.base);

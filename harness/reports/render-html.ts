@@ -77,6 +77,12 @@ function engineSection(engine: EngineReport): string {
     ['executions', `${engine.execs} (shrinking included)`],
     ['speed', `${engine.execsPerSecond} execs/s over ${engine.seconds.toFixed(1)} s${engine.interrupted ? ' (interrupted)' : ''}`],
     ['failures', String(engine.failures)],
+    ...(engine.libFuzzer === undefined
+      ? []
+      : [
+          ['libFuzzer', `${engine.libFuzzer.workers} ${engine.libFuzzer.workers === 1 ? 'worker' : 'workers'}, ${engine.libFuzzer.mode} inputs, ${engine.libFuzzer.runtime} runtime; ${engine.libFuzzer.execs} execs, ${engine.libFuzzer.edges} edges, ${engine.libFuzzer.features} features`],
+          ['libFuzzer corpus', `${engine.libFuzzer.corpusSize} inputs in ${engine.libFuzzer.corpusDir} (${engine.libFuzzer.seeded} seeds added); dictionary: ${engine.libFuzzer.dictionary}`],
+        ]),
   ]
     .map(([label, value]) => `<tr><th>${esc(label!)}</th><td>${esc(value!)}</td></tr>`)
     .join('');

@@ -36,6 +36,8 @@ function engineLines(engine: EngineReport): string[] {
     `engine ${engine.name} (${engine.execution}), seed ${engine.seed}: ${engine.runs} runs, ${engine.execs} executions in ${engine.seconds.toFixed(1)} s = **${engine.execsPerSecond} execs/s**;` +
       ` properties ${engine.properties.join(', ')}${engine.interrupted ? '; interrupted' : ''}`,
   ];
+  const fuzzer = engine.libFuzzer;
+  if (fuzzer !== undefined) lines.push('', `libFuzzer: ${fuzzer.workers} ${fuzzer.workers === 1 ? 'worker' : 'workers'}, ${fuzzer.mode} inputs; ${fuzzer.execs} execs, ${fuzzer.edges} edges, ${fuzzer.features} features; corpus ${fuzzer.corpusSize} inputs in ${cell(fuzzer.corpusDir)}`);
   for (const finding of engine.findings) {
     lines.push('', `### ${finding.property} broken: \`${finding.id}\``, '', `found after ${finding.runsToFind} runs (${(finding.msToFind / 1000).toFixed(1)} s), shrunk in ${(finding.msToShrink / 1000).toFixed(1)} s (${finding.shrinks} steps); corpus: ${cell(finding.corpus)}`, '');
     lines.push('```', ...finding.minimalStream, '```', '', `replay: \`${finding.replay}\``);

@@ -69,6 +69,22 @@ export interface EngineReport {
   /** MUST clauses among those that the campaign never exercised. */
   readonly neverExercised: readonly string[];
   readonly findings: readonly EngineFinding[];
+  /** A Jazzer.js campaign's libFuzzer figures. */
+  readonly libFuzzer?: {
+    readonly workers: number;
+    /** 'system' or 'compat' (the Debian 13 libraries a Debian 12 host loads Jazzer.js with). */
+    readonly runtime: string;
+    /** 'structured' or 'raw' inputs. */
+    readonly mode: string;
+    readonly execs: number;
+    readonly edges: number;
+    readonly features: number;
+    readonly corpusDir: string;
+    readonly corpusSize: number;
+    /** Seeds added to the corpus directory at the start (catalogue and corpus streams it did not have). */
+    readonly seeded: number;
+    readonly dictionary: string;
+  };
 }
 
 const PLACEHOLDER: SandboxPaths = { root: '/qfc-sandbox', target: '/qfc-sandbox/target', outside: '/qfc-sandbox/outside', source: '/qfc-sandbox/source' };

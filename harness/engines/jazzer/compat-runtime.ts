@@ -131,3 +131,20 @@ export function jazzerNodeLauncher(cache = DEFAULT_RUNTIME_CACHE, log: (line: st
   }
   return launcher;
 }
+
+/**
+ * A script that starts the Node of `launcher` with `preload` imported first, for the Jazzer.js
+ * workers: libFuzzer starts its subprocesses (-minimize_crash, -fork) from the script
+ * Jazzer.js writes from `argv[0]`, which must therefore start a working node by itself.
+ * Written (atomically) into the runtime cache; its path.
+ */
+export function launcherScript(launcher: NodeLauncher, preload: string, cache = DEFAULT_RUNTIME_CACHE): string {
+  const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
+  const command = [launcher.command, ...launcher.args, '--import', preload].map(quote).join(' ');
+  mkdirSync(cache, { recursive: true });
+  const path = join(cache, `launch-${launcher.runtime}.sh`);
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `#!/bin/sh\nexec ${command} "$@"\n`, { mode: 0o755 });
+  renameSync(temporary, path);
+  return path;
+}

@@ -13,6 +13,7 @@ import type { ClauseId } from '../../../spec/clauses.js';
 import type { CaseResult, Verdict } from '../../verdicts/case-result.js';
 import { fuzzInputArb, type FuzzInput, type FuzzInputShape } from './arbitraries/fuzz-input.js';
 import type { PropertyId } from './properties.js';
+import { failureSignature, familyOf } from './failure-signature.js';
 import { reduceStream } from './reduce-stream.js';
 import { runInput, type EngineRunner, type InputRun } from './run-input.js';
 
@@ -112,15 +113,6 @@ export function batchSeed(seed: number, lane: number, batch: number): number {
   return h & 0x7fff_ffff;
 }
 
-/** What makes two failures the same: the property and the first violated clause. */
-function signature(property: PropertyId, run: InputRun): string {
-  return `${property}:${run.result.violations[0]?.clause ?? run.result.verdict}`;
-}
-
-function family(input: FuzzInput): string {
-  return input.kind === 'tree' ? 'round-trip' : input.family;
-}
-
 /** Run a campaign. */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   if (options.runs === null && options.ms === null) throw new Error('a campaign needs a run or time budget');
@@ -146,7 +138,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const count = (input: FuzzInput, run: InputRun, seed: number, position: number): void => {
     statistics.runs += 1;
     statistics.verdicts[run.result.verdict] += 1;
-    const row = (statistics.families[family(input)] ??= emptyCounts());
+    const row = (statistics.families[familyOf(input)] ??= emptyCounts());
     row[run.result.verdict] += 1;
     for (const clause of new Set(run.exercised)) statistics.clauses[clause] = (statistics.clauses[clause] ?? 0) + 1;
     const { verdict } = run.result;
@@ -192,11 +184,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
         if (run.property === null) return true;
         if (first === null) {
           // A bug already found and shrunk is counted, not shrunk again.
-          if (seen.has(signature(run.property, run))) return true;
-          first = { property: run.property, signature: signature(run.property, run), at: Date.now(), runs: statistics.runs };
+          if (seen.has(failureSignature(run)!)) return true;
+          first = { property: run.property, signature: failureSignature(run)!, at: Date.now(), runs: statistics.runs };
           seen.add(first.signature); // claimed: no other lane shrinks the same bug
           shrinkDeadline = first.at + options.shrinkMs;
-        } else if (signature(run.property, run) !== first.signature) return true; // another bug: do not drift to it
+        } else if (failureSignature(run)! !== first.signature) return true; // another bug: do not drift to it
         else shrinks += 1;
         smallest = { input, run };
         return false;
@@ -211,7 +203,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
         const reduced = await reduceStream(fcInput.stream, run, async (stream) => {
           if (aborted() || Date.now() >= shrinkDeadline) return null;
           const candidate = await shrinkRun({ ...fcInput, stream });
-          return candidate.property !== null && signature(candidate.property, candidate) === found.signature ? candidate : null;
+          return candidate.property !== null && failureSignature(candidate) === found.signature ? candidate : null;
         });
         run = reduced.run;
         shrinks += reduced.steps;

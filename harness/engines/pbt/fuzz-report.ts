@@ -40,6 +40,8 @@ export interface StreamFiles {
 export type FuzzReport = ResultsDocument & { readonly cases: readonly FuzzCase[] };
 
 export interface FuzzReportInput {
+  /** The engine that ran the campaign: pbt inputs replay by `seed:path`, jazzer inputs by their file. */
+  readonly engine: 'pbt' | 'jazzer';
   readonly campaign: CampaignResult;
   readonly findings: readonly ReportedFinding[];
   readonly suite: ResultsDocument['suite'];
@@ -58,11 +60,18 @@ export interface FuzzReportInput {
   readonly replayWords: { readonly input: string; readonly stream: string };
   /** Without them (before they are written), a stream case replays by seed:path. */
   readonly streamFiles?: StreamFiles;
+  /** What libFuzzer reported (jazzer campaigns). */
+  readonly libFuzzer?: EngineReport['libFuzzer'];
+}
+
+/** Where `--replay` finds a case's input: `seed:path` for pbt, the input file for jazzer. */
+export function inputLocator(engine: FuzzReportInput['engine'], seed: number, path: string): string {
+  return engine === 'pbt' ? `${seed}:${path}` : shellWord(path);
 }
 
 function fuzzCase(source: CaseSource, input: FuzzReportInput, saved: SavedFinding | null): FuzzCase {
   const { result, finding } = source;
-  const replayInput = `${input.replayWords.input} --replay ${source.seed}:${source.path}`;
+  const replayInput = `${input.replayWords.input} --replay ${inputLocator(input.engine, source.seed, source.path)}`;
   const file = input.streamFiles?.files.get(source.id);
   const replay = file === undefined ? replayInput : `qfc replay ${shellWord(file)}${input.replayWords.stream === '' ? '' : ` ${input.replayWords.stream}`}`;
   const kept = saved === null ? [] : [saved.saved ? `corpus: ${saved.path}` : `not kept in the corpus: ${saved.why}`];
@@ -114,7 +123,7 @@ export function fuzzReport(input: FuzzReportInput): FuzzReport {
   }));
   const seconds = statistics.ms / 1000;
   const engine: EngineReport = {
-    name: 'pbt',
+    name: input.engine,
     execution: input.execution,
     seed: input.seed,
     properties: input.properties,
@@ -128,6 +137,7 @@ export function fuzzReport(input: FuzzReportInput): FuzzReport {
     clauseCounts,
     neverExercised: reachable.filter((clause) => clause.level === 'MUST' && clauseCounts[clause.id] === 0).map((clause) => clause.id),
     findings,
+    ...(input.libFuzzer === undefined ? {} : { libFuzzer: input.libFuzzer }),
   };
   const { verdicts } = statistics;
   return {

@@ -16,7 +16,7 @@ import type { Profile } from '../../adapters/implementation.js';
 import { addToCorpus, CorpusError } from '../../corpus/add-to-corpus.js';
 import type { ResultsDocument } from '../../reports/results-document.js';
 import type { CaseSource } from './fuzz-case.js';
-import { fuzzReport, reportSources, type FuzzReport, type FuzzReportInput, type StreamFiles } from './fuzz-report.js';
+import { fuzzReport, inputLocator, reportSources, type FuzzReport, type FuzzReportInput, type StreamFiles } from './fuzz-report.js';
 
 /** The directory of the report that holds the streams. */
 export const STREAMS_DIR = 'streams';
@@ -39,16 +39,16 @@ function keepStream(source: CaseSource, streamsDir: string, input: FuzzReportInp
       ...(clauses.length === 0 ? {} : { clauses }),
       profile: settings.profile as Profile,
       limits: settings.limits,
-      provenance: `qfc fuzz --engine pbt, campaign seed ${input.seed}, input ${source.seed}:${source.path}, verdict ${source.result.verdict}, ${new Date().toISOString().slice(0, 10)}`,
+      provenance: `qfc fuzz --engine ${input.engine}, campaign seed ${input.seed}, input ${inputLocator(input.engine, source.seed, source.path)}, verdict ${source.result.verdict}, ${new Date().toISOString().slice(0, 10)}`,
       ...(finding === null
         ? {}
         : {
             finding: {
-              engine: 'pbt',
+              engine: input.engine,
               property: finding.property,
               seed: finding.seed,
               path: finding.path,
-              replay: `${input.replayWords.input} --replay ${finding.seed}:${finding.path}`,
+              replay: `${input.replayWords.input} --replay ${inputLocator(input.engine, finding.seed, finding.path)}`,
               violations: source.result.violations,
               expected: source.result.expected,
               observed: source.result.observed,

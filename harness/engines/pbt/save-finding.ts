@@ -34,8 +34,12 @@ function senderAtFault(finding: Finding): boolean {
   return finding.input.kind === 'tree' && finding.run.result.violations.some((violation) => violation.clause.startsWith('sender.') && violation.clause !== 'sender.exit-status');
 }
 
-/** Save `finding` in `corpusDir` (`replay` is the command that replays it). */
-export function saveFinding(finding: Finding, corpusDir: string, replay: string, takenIds: ReadonlySet<string>): SavedFinding {
+/**
+ * Save `finding` in `corpusDir` (`replay` is the command that replays it). `provenance`
+ * says where a Jazzer.js finding came from (its input file and libFuzzer corpus); null for
+ * a pbt finding, which is placed by its seed and path.
+ */
+export function saveFinding(finding: Finding, corpusDir: string, replay: string, takenIds: ReadonlySet<string>, provenance: string | null = null): SavedFinding {
   if (senderAtFault(finding)) return { saved: false, why: 'the sender wrote a wrong stream: replay it with the command above' };
   const { result, stream } = finding.run;
   if (finding.input.kind === 'tree' && stream.length === 0) return { saved: false, why: 'the sender wrote nothing' };
@@ -53,9 +57,9 @@ export function saveFinding(finding: Finding, corpusDir: string, replay: string,
         ...(clauses.length === 0 ? {} : { clauses }),
         profile: settings.profile,
         limits: settings.limits,
-        provenance: `qfc fuzz --engine pbt, property ${finding.property}, seed ${finding.seed}, path ${finding.path}, ${new Date().toISOString().slice(0, 10)}`,
+        provenance: `${provenance ?? `qfc fuzz --engine pbt, property ${finding.property}, seed ${finding.seed}, path ${finding.path}`}, ${new Date().toISOString().slice(0, 10)}`,
         finding: {
-          engine: 'pbt',
+          engine: provenance === null ? 'pbt' : 'jazzer',
           property: finding.property,
           seed: finding.seed,
           path: finding.path,

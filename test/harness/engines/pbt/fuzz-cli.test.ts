@@ -154,7 +154,7 @@ describe('qfc fuzz against the reference pair', () => {
     // One lane: which 2,000 inputs run does not then depend on how two lanes interleave.
     const run = await qfc(['fuzz', '--runs', '2000', '--seed', '1', '--jobs', '1', '--out', out]);
     expect({ status: run.status, stderr: run.stderr.split('\n').filter((line) => line.startsWith('FOUND')) }).toEqual({ status: 0, stderr: [] });
-    expect(run.stdout).toMatch(/^qfc fuzz: qfc reference.*: 2000 runs, \d+ executions in [\d.]+ s \([\d.]+ execs\/s, in-process\), seed 1: 0 failures/);
+    expect(run.stdout).toMatch(/^qfc fuzz: qfc reference.*: 2000 runs, \d+ executions in [\d.]+ s \([\d.]+ execs\/s, pbt, in-process\), seed 1: 0 failures/);
     const engine = report(out).engine!;
     const receiverMust = CLAUSES.filter((clause) => clause.subject === 'receiver' && clause.level === 'MUST').map((clause) => clause.id);
     expect(receiverMust.filter((id) => !(engine.clauseCounts[id]! > 0))).toEqual([]);
@@ -200,7 +200,7 @@ describe('qfc fuzz against the reference pair', () => {
 
 describe('qfc fuzz usage', () => {
   const misuse: readonly [string, string[], RegExp][] = [
-    ['an unknown engine', ['--engine', 'afl'], /^qfc: unknown engine 'afl' \(qfc fuzz has: pbt\)$/],
+    ['an unknown engine', ['--engine', 'afl'], /^qfc: unknown engine 'afl' \(qfc fuzz has: pbt, jazzer\)$/],
     ['a zero budget', ['--seconds', '0'], /^qfc: --seconds takes a whole number of at least 1, not '0'$/],
     ['two budgets', ['--seconds', '5', '--runs', '5'], /^qfc: --seconds and --runs cannot be combined$/],
     ['a bad seed', ['--seed', 'abc'], /^qfc: --seed takes a whole number/],
@@ -226,6 +226,6 @@ describe('qfc fuzz usage', () => {
   it('prints its usage', () => {
     const run = qfcSync(['fuzz', '--help']);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^usage: qfc fuzz \[--engine pbt\]/);
+    expect(run.stdout).toMatch(/^usage: qfc fuzz \[--engine pbt\|jazzer\]/);
   });
 });

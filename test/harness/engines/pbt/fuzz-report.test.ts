@@ -50,6 +50,7 @@ const finding: Finding = {
 };
 const reported: ReportedFinding = { finding, saved: { saved: false, why: 'cannot write corpus: ENOTDIR' }, replay: "qfc fuzz --engine pbt --receiver 'my unpacker' --property invariants --replay 321:7:0:2" };
 const input: FuzzReportInput = {
+  engine: 'pbt',
   campaign,
   findings: [reported],
   suite: { name: 'qfc', version: '0', corpusDigest: 'fuzz campaign, seed 5', contract: 1 },
