@@ -16,6 +16,8 @@ export interface ReceiverProgram {
   readonly timeResolution: 'ns' | 'us';
   /** How it takes the byte and file limits (default: QFC_BYTES_LIMIT / QFC_FILES_LIMIT). */
   readonly limits?: LimitsContract;
+  /** An ES module exporting the same receiver as `unpack(chunks, dir, options)` (receiver-module.ts), absolute: `qfc fuzz --engine jazzer` runs it in-process. */
+  readonly module?: string;
 }
 
 /** A sender program. */

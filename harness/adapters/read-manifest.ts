@@ -80,14 +80,21 @@ export function parseManifest(text: string, base: string): Implementation {
   let receiver: Implementation['receiver'] = null;
   if (manifest.receiver !== undefined) {
     const section = object(manifest.receiver, 'receiver');
-    only(section, 'receiver', ['command', 'profiles', 'timeResolution', 'limits']);
+    only(section, 'receiver', ['command', 'profiles', 'timeResolution', 'limits', 'module']);
     const profiles: Partial<Record<Profile, string[]>> = {};
     const given = section.profiles === undefined ? { default: [] } : object(section.profiles, 'receiver.profiles');
     only(given, 'receiver.profiles', PROFILES);
     for (const [profile, args] of Object.entries(given)) profiles[profile as Profile] = strings(args, `receiver.profiles.${profile}`, false);
     const resolution = section.timeResolution ?? 'ns';
     if (resolution !== 'ns' && resolution !== 'us') throw new ManifestError("receiver.timeResolution must be 'ns' or 'us'");
-    receiver = { argv: argv(section.command, 'receiver.command', base), profiles, timeResolution: resolution, ...('limits' in section ? { limits: limitsOf(section.limits) } : {}) };
+    if (section.module !== undefined && (typeof section.module !== 'string' || section.module === '')) throw new ManifestError('receiver.module must be the path of an ES module');
+    receiver = {
+      argv: argv(section.command, 'receiver.command', base),
+      profiles,
+      timeResolution: resolution,
+      ...('limits' in section ? { limits: limitsOf(section.limits) } : {}),
+      ...(section.module === undefined ? {} : { module: resolve(base, section.module as string) }),
+    };
   }
   let sender: Implementation['sender'] = null;
   if (manifest.sender !== undefined) {

@@ -11,10 +11,11 @@
  * writes the report; a second Ctrl-C quits at once.
  */
 import { randomInt } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { CONTRACT_VERSION } from '../adapters/contract-version.js';
+import { loadReceiverModule, ReceiverModuleError, type UnpackFunction } from '../adapters/receiver-module.js';
 import { CATALOGUE } from '../catalogue/index.js';
 import { JazzerEngineError, runJazzerCampaign, type LibFuzzerSummary } from '../engines/jazzer/jazzer-campaign.js';
 import { JazzerRuntimeError } from '../engines/jazzer/compat-runtime.js';
@@ -33,7 +34,7 @@ import { removeTree } from '../sandbox/sandbox-root.js';
 import { UsageError, type ParsedArguments } from './arguments.js';
 import { describeContainment } from './describe-containment.js';
 import { setUpFuzz, type CampaignSetup } from './fuzz-setup.js';
-import { publishReport, whole } from './implementation-options.js';
+import { implementationOf, publishReport, whole } from './implementation-options.js';
 import { bundledVersion } from './version.js';
 
 export const FUZZ_USAGE = `usage: qfc fuzz [--engine pbt|jazzer] [--seconds N | --runs N] [--seed S] [--impl MANIFEST | --receiver CMD [--sender CMD] | --sender CMD]
@@ -172,7 +173,7 @@ function corpusDirOf(args: ParsedArguments, setup: CampaignSetup, mode: InputMod
   return join(PACKAGE_ROOT, '.cache', 'jazzer-corpus', `${slug}-${createHash('sha256').update(identity).digest('hex').slice(0, 12)}-${mode}`);
 }
 
-async function campaign(args: ParsedArguments, setup: CampaignSetup, commandLine: string, engine: 'pbt' | 'jazzer'): Promise<number> {
+async function campaign(args: ParsedArguments, setup: CampaignSetup, commandLine: string, engine: 'pbt' | 'jazzer', receiverModule: string | null): Promise<number> {
   const secondsGiven = whole(args.value('--seconds'), '--seconds', 1);
   const runs = whole(args.value('--runs'), '--runs', 1) ?? null;
   if (secondsGiven !== undefined && runs !== null) throw new UsageError('--seconds and --runs cannot be combined');
@@ -180,10 +181,19 @@ async function campaign(args: ParsedArguments, setup: CampaignSetup, commandLine
   const seed = seedOf(args);
   const mode = inputModeOf(args);
   const dictionary = args.value('--dict') === undefined ? null : resolve(args.value('--dict')!);
-  if (dictionary !== null && !existsSync(dictionary)) throw new UsageError(`--dict ${dictionary}: no such file`);
+  if (dictionary !== null && !(existsSync(dictionary) && statSync(dictionary).isFile())) throw new UsageError(`--dict ${dictionary}: not a file`);
   const corpusDirJazzer = engine === 'jazzer' ? corpusDirOf(args, setup, mode) : null;
+  if (corpusDirJazzer !== null) {
+    try {
+      mkdirSync(corpusDirJazzer, { recursive: true });
+      accessSync(corpusDirJazzer, constants.W_OK);
+    } catch (error) {
+      throw new UsageError(`--corpus-dir ${corpusDirJazzer}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
   // Programs in the sandbox: what they run as is probed from inside, as for certify.
   const containment = setup.inProcess ? null : await describeContainment(setup.implementation, setup.runner.settings.reference, setup.runner.settings.confinement, setup.owner);
+  const moduleLine = receiverModule === null ? null : `receiver module ${receiverModule} in-process (UNCONFINED: it runs inside qfc's fuzzing workers)`;
   const jobs = whole(args.value('--jobs'), '--jobs', 1) ?? (engine === 'jazzer' ? 1 : 2);
   const shrinkMs = (whole(args.value('--shrink-seconds'), '--shrink-seconds', 1) ?? DEFAULT_SHRINK_SECONDS) * 1000;
   const corpusDir = resolve(args.value('--corpus') ?? join(PACKAGE_ROOT, 'corpus'));
@@ -193,7 +203,7 @@ async function campaign(args: ParsedArguments, setup: CampaignSetup, commandLine
   const locator = (finding: Finding): string => (engine === 'pbt' ? `${finding.seed}:${finding.path}` : shellWord(finding.path));
   const budget = runs === null ? `${ms! / 1000} s` : `${runs} runs`;
   process.stderr.write(
-    `qfc fuzz: ${engine}, ${setup.implementation.name} (${setup.inProcess ? 'in-process' : `process, sandbox: ${setup.runner.settings.confinement}`}), seed ${seed}, ${budget}, ${jobs} ${engine === 'jazzer' ? 'workers' : 'jobs'}, properties ${[...setup.runner.properties].join(', ')}\n` +
+    `qfc fuzz: ${engine}, ${setup.implementation.name} (${setup.inProcess ? 'in-process' : moduleLine ?? `process, sandbox: ${setup.runner.settings.confinement}`}), seed ${seed}, ${budget}, ${jobs} ${engine === 'jazzer' ? 'workers' : 'jobs'}, properties ${[...setup.runner.properties].join(', ')}\n` +
       (corpusDirJazzer === null ? '' : `qfc fuzz: libFuzzer corpus ${corpusDirJazzer}, ${mode} inputs\n`),
   );
 
@@ -243,6 +253,7 @@ async function campaign(args: ParsedArguments, setup: CampaignSetup, commandLine
         inputsDir: join(dirname(corpusDirJazzer!), `${basename(corpusDirJazzer!)}-inputs`),
         dictionary,
         mode,
+        receiverModule,
         signal: controller.signal,
         onProgress: (statistics) => show(statistics),
         onFinding,
@@ -263,9 +274,9 @@ async function campaign(args: ParsedArguments, setup: CampaignSetup, commandLine
       campaign: result,
       findings: reported,
       suite: { name: 'qfc', version: bundledVersion(), corpusDigest: `fuzz campaign, seed ${seed}`, contract: CONTRACT_VERSION },
-      implementation: describeImplementation(setup.implementation, setup.profile, containment?.line ?? 'none (in-process: the bundled reference runs inside qfc)'),
+      implementation: describeImplementation(setup.implementation, setup.profile, moduleLine ?? containment?.line ?? 'none (in-process: the bundled reference runs inside qfc)'),
       run: { startedAt, ms: result.statistics.ms, strict: setup.runner.strict, jobs, uid: setup.owner?.uid ?? process.getuid?.() ?? 0, command: commandLine, ...(containment === null ? {} : { containment: containment.facts }) },
-      execution: setup.inProcess ? 'in-process' : 'process',
+      execution: setup.inProcess || receiverModule !== null ? 'in-process' : 'process',
       seed,
       properties: [...setup.runner.properties],
       roundTrips: setup.shape.roundTrips,
@@ -303,9 +314,20 @@ export async function fuzzCommand(args: ParsedArguments, commandLine: string): P
     if (args.flag('--keep-going')) throw new UsageError('--replay runs one input: --keep-going does not apply');
   }
   const mode = inputModeOf(args);
-  const setup = setUpFuzz(args);
+  // A receiver given as a module runs in-process under the Jazzer.js engine, with its own coverage.
+  const modulePath = engine === 'jazzer' ? (implementationOf(args).receiver?.module ?? null) : null;
+  let receiverModule: UnpackFunction | null = null;
+  if (modulePath !== null) {
+    try {
+      receiverModule = await loadReceiverModule(modulePath);
+    } catch (error) {
+      if (error instanceof ReceiverModuleError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  const setup = setUpFuzz(args, undefined, receiverModule);
   try {
-    if (replayValue === undefined) return await campaign(args, setup, commandLine, engine);
+    if (replayValue === undefined) return await campaign(args, setup, commandLine, engine, modulePath);
     return target === null ? await replayFile(setup, resolve(replayValue), mode) : await replay(setup, target);
   } catch (error) {
     // The Jazzer.js runtime or a worker failed: one line for the user, not a stack trace.

@@ -16,8 +16,9 @@ import { runReceiverProgram } from '../certify/run-receiver-case.js';
 import { runSenderPrograms } from '../certify/run-sender-case.js';
 import { openLanes, visiblePaths, type RunSettings } from '../certify/run-settings.js';
 import type { FuzzInputShape } from '../engines/pbt/arbitraries/fuzz-input.js';
-import { runReferencePairInProcess } from '../engines/pbt/execution/in-process-pair.js';
-import { runReferenceReceiverInProcess } from '../engines/pbt/execution/in-process-receiver.js';
+import { inProcessPair, runReferencePairInProcess } from '../engines/pbt/execution/in-process-pair.js';
+import { inProcessReceiver, runReferenceReceiverInProcess } from '../engines/pbt/execution/in-process-receiver.js';
+import type { UnpackFunction } from '../adapters/receiver-module.js';
 import { PROPERTIES, type PropertyId } from '../engines/pbt/properties.js';
 import type { EngineRunner } from '../engines/pbt/run-input.js';
 import { TrashBin } from '../sandbox/trash-bin.js';
@@ -63,7 +64,13 @@ export interface CampaignSetup {
   readonly base: string;
 }
 
-export function setUpFuzz(args: ParsedArguments, givenBase?: string): CampaignSetup {
+/**
+ * Set a campaign up from `qfc fuzz` arguments. `givenBase` is where its sandboxes go (a new
+ * directory by default); `receiverModule`, the implementation's receiver loaded as a module
+ * (the Jazzer.js engine), replaces its receiver program for streams and for round trips
+ * with the reference sender.
+ */
+export function setUpFuzz(args: ParsedArguments, givenBase?: string, receiverModule: UnpackFunction | null = null): CampaignSetup {
   if (args.positional.length > 0) throw new UsageError(`qfc fuzz takes no positional argument ('${args.positional[0]}'); see qfc fuzz --help`);
   const own = args.value('--impl') !== undefined || args.value('--receiver') !== undefined || args.value('--sender') !== undefined;
   const implementation = implementationOf(args);
@@ -104,10 +111,16 @@ export function setUpFuzz(args: ParsedArguments, givenBase?: string): CampaignSe
   const runner: EngineRunner = {
     ...(baseline === undefined ? {} : { baseline }),
     settings,
-    receiver: inProcess ? runReferenceReceiverInProcess : runReceiverProgram,
+    receiver: inProcess ? runReferenceReceiverInProcess : receiverModule !== null ? inProcessReceiver(receiverModule) : runReceiverProgram,
     // Without a sender of its own the implementation meets the reference sender, whose stream
     // qfc computes in-process: no program start it can avoid.
-    pair: inProcess ? runReferencePairInProcess : implementation.sender === null && !slowPath ? runReferenceSenderInProcess : runSenderPrograms,
+    pair: inProcess
+      ? runReferencePairInProcess
+      : implementation.sender === null && receiverModule !== null
+        ? inProcessPair(receiverModule)
+        : implementation.sender === null && !slowPath
+          ? runReferenceSenderInProcess
+          : runSenderPrograms,
     strict: args.flag('--strict'),
     properties,
   };

@@ -15,7 +15,8 @@
  *        flags byte  bit 0 no NUL after the name, bit 1 mode (u16), bit 2 times (4 × u32),
  *                    bit 3 name from the hostile-name table (index byte) instead of literal
  *                    (u16 length + bytes), bit 4 payload (u32 length + bytes), bit 5 a
- *                    lying namelen (u32), bit 6 a lying filelen (u64)
+ *                    lying namelen (u32), bit 6 a lying filelen (u64), bit 7 the payload
+ *                    (a link's target) from the hostile-name table (index byte) instead
  *     4 end marker (flags byte: bit 0 its ignored fields follow, 28 bytes)
  *     5 raw bytes (u32 length + bytes)
  *     6 an entry framed by its own header: 32 header bytes, then the name field and the
@@ -56,6 +57,7 @@ const ENTRY_NAME_TABLE = 1 << 3;
 const ENTRY_PAYLOAD = 1 << 4;
 const ENTRY_NAMELEN = 1 << 5;
 const ENTRY_FILELEN = 1 << 6;
+const ENTRY_PAYLOAD_TABLE = 1 << 7;
 
 const TAG_FILE = 0;
 const TAG_DIR = 1;
@@ -140,7 +142,7 @@ function readEntry(reader: FieldReader, tag: number): EntryPart {
   const mode = flags & ENTRY_MODE ? reader.u16() & PERMISSION_BITS : DEFAULT_PERMISSIONS[tag]!;
   const times = flags & ENTRY_TIMES ? { atime: reader.u32(), atimeNsec: reader.u32(), mtime: reader.u32(), mtimeNsec: reader.u32() } : {};
   const name = flags & ENTRY_NAME_TABLE ? NAME_TABLE[reader.u8() % NAME_TABLE.length]! : reader.take(reader.u16());
-  const payload = flags & ENTRY_PAYLOAD ? reader.take(reader.u32()) : new Uint8Array(0);
+  const payload = flags & ENTRY_PAYLOAD_TABLE ? NAME_TABLE[reader.u8() % NAME_TABLE.length]! : flags & ENTRY_PAYLOAD ? reader.take(reader.u32()) : new Uint8Array(0);
   const header: Partial<FileHeader> = {
     ...(flags & ENTRY_NAMELEN ? { namelen: reader.u32() } : {}),
     ...(flags & ENTRY_FILELEN ? { filelen: reader.u64() } : {}),

@@ -5,12 +5,13 @@
  * its programs in sandbox lanes) and judged by certify's judges.
  *
  * What guides libFuzzer is the coverage of what the campaign instruments (the worker is
- * started with `-i` for the spec, and for the bundled pair the reference implementation):
- * a new edge in predict() is a new behaviour of the protocol, a new edge of the reference
- * receiver a new path of a real unpacker. A broken property is a crash for libFuzzer
+ * started with `-i` for the spec, for the bundled pair the reference implementation, and
+ * for a receiver module that module's directory): a new edge in predict() is a new
+ * behaviour of the protocol, a new edge of a receiver in-process a new path of an unpacker. A broken property is a crash for libFuzzer
  * (unless the campaign keeps going, when it is only recorded); a run the harness could not
  * judge is an `error` verdict, never a crash.
  */
+import { loadReceiverModule } from '../../adapters/receiver-module.js';
 import { parseArguments } from '../../cli/arguments.js';
 import { FUZZ_FLAGS, FUZZ_VALUES, setUpFuzz } from '../../cli/fuzz-setup.js';
 import { failureSignature } from '../pbt/failure-signature.js';
@@ -22,7 +23,8 @@ import { WorkerTally } from './worker-tally.js';
 
 const config = readWorkerConfig();
 if (config === null) throw new Error('this target runs under qfc fuzz --engine jazzer (QFC_JAZZER_WORKER is not set)');
-const setup = setUpFuzz(parseArguments(config.fuzzArgs, FUZZ_FLAGS, FUZZ_VALUES), config.base);
+const receiverModule = config.receiverModule === null ? null : await loadReceiverModule(config.receiverModule);
+const setup = setUpFuzz(parseArguments(config.fuzzArgs, FUZZ_FLAGS, FUZZ_VALUES), config.base, receiverModule);
 const tally = config.only === null ? new WorkerTally(config.out, config.startedAt) : null;
 
 /** The fuzz entry point: one input, run and judged. */

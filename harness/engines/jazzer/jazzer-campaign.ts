@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CampaignSetup } from '../../cli/fuzz-setup.js';
 import { PACKAGE_ROOT } from '../../package-root.js';
@@ -37,6 +37,7 @@ const PRELOAD = pathToFileURL(join(DIST, 'worker-preload.js')).href;
 const PROGRESS_EVERY_MS = 500;
 const LOG_LINES = 40;
 const MAX_SAMPLES = 20;
+const MINIMIZE_ABOVE = 64;
 
 /** A worker that failed for a reason of its own (not a finding): the message is one line for the user. */
 export class JazzerEngineError extends Error {
@@ -61,6 +62,8 @@ export interface JazzerCampaignOptions {
   /** A dictionary to use instead of the protocol's. */
   readonly dictionary: string | null;
   readonly mode: InputMode;
+  /** The receiver module the workers run in-process (its setup already uses it here); null for programs. */
+  readonly receiverModule: string | null;
   readonly signal?: AbortSignal;
   readonly onProgress?: (statistics: CampaignStatistics, status: LibFuzzerStatus) => void;
   readonly onFinding?: (finding: Finding) => void | Promise<void>;
@@ -168,8 +171,9 @@ export async function runJazzerCampaign(options: JazzerCampaignOptions): Promise
   const dictionary = options.dictionary ?? join(work, 'protocol.dict');
   if (options.dictionary === null) writeProtocolDictionary(dictionary);
   const { setup } = options;
-  // What guides libFuzzer: the model always; the reference implementation when it is what runs.
-  const includes = ['dist/spec/', ...(setup.inProcess ? ['dist/implementations/reference/'] : [])];
+  // What guides libFuzzer: the model always; the receiver's own code when it runs in-process.
+  const receiverModule = options.receiverModule;
+  const includes = ['dist/spec/', ...(setup.inProcess ? ['dist/implementations/reference/'] : []), ...(receiverModule === null ? [] : [dirname(receiverModule)])];
   const timeLimit = setup.implementation.timeLimitMs;
   const inputTimeoutMs = timeLimit * 3 + 30_000;
   const jobs = Math.max(1, options.jobs);
@@ -236,7 +240,7 @@ export async function runJazzerCampaign(options: JazzerCampaignOptions): Promise
       const worker = startWorker(
         index,
         seed,
-        { fuzzArgs: options.workerArgs, mode: options.mode, keepGoing: options.keepGoing, only: null, startedAt: started },
+        { fuzzArgs: options.workerArgs, mode: options.mode, keepGoing: options.keepGoing, only: null, receiverModule, startedAt: started },
         [options.corpusDir],
         [`-seed=${seed}`, ...budget, ...runs, `-dict=${dictionary}`, `-artifact_prefix=${join(work, `worker-${index}`)}/`, `-max_len=${MAX_INPUT_LENGTH}`, '-print_final_stats=1'],
       );
@@ -280,7 +284,8 @@ export async function runJazzerCampaign(options: JazzerCampaignOptions): Promise
       const { deadline } = shrinkBudget();
       let data: Uint8Array = readFileSync(input);
       let shrinks = 0;
-      if (!options.signal?.aborted && options.shrinkMs >= 2000) {
+      // libFuzzer's minimizer spends its whole time on an input that is already tiny: it is left to the reducer.
+      if (!options.signal?.aborted && options.shrinkMs >= 2000 && data.length > MINIMIZE_ABOVE) {
         const minimized = await minimizeWithLibFuzzer(data, signature, Math.floor(options.shrinkMs / 2000));
         if (minimized !== null && minimized.length < data.length && (await judged(minimized)).signature === signature) {
           data = minimized;
@@ -380,7 +385,7 @@ export async function runJazzerCampaign(options: JazzerCampaignOptions): Promise
     const worker = startWorker(
       jobs,
       0,
-      { fuzzArgs: options.workerArgs, mode: options.mode, keepGoing: false, only: signature, startedAt: started },
+      { fuzzArgs: options.workerArgs, mode: options.mode, keepGoing: false, only: signature, receiverModule: options.receiverModule, startedAt: started },
       [crash],
       ['-minimize_crash=1', `-max_total_time=${Math.max(1, seconds)}`, `-exact_artifact_path=${smallest}`, `-max_len=${MAX_INPUT_LENGTH}`],
     );

@@ -22,6 +22,8 @@ export interface WorkerConfig {
   readonly keepGoing: boolean;
   /** When minimizing: only a failure with this signature counts as a crash. */
   readonly only: string | null;
+  /** The implementation's receiver module (manifest `receiver.module`), run in the worker's process; null for its program. */
+  readonly receiverModule: string | null;
   /** When the campaign started (ms since the epoch), so findings say how long they took. */
   readonly startedAt: number;
 }
