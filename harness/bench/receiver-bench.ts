@@ -14,10 +14,12 @@
  *   harness speed
  *                the harness's own cost per case, per catalogue and per fuzz input, against
  *                bare spawns and bubblewrap (harness-speed.ts)
+ *   engines      pbt and Jazzer.js on the same run budget against each flaw, three seeds:
+ *                runs and seconds to the first finding, execs/s (engine-effectiveness.ts)
  *
  * Options: --size-mib N, --runs N (cold start samples, default 30), --backend native|fallback,
  * --fuzz-seed N (default 1), --fuzz-runs N (the most a campaign runs, default 300),
- * --only cold-start|throughput|time-to-find|harness-speed (repeatable; default all),
+ * --only cold-start|throughput|time-to-find|harness-speed|engines (repeatable; default all),
  * --no-bundled-pair (skip certifying the bundled pair in harness-speed), --json FILE (every
  * figure as JSON, for a CI job to keep a history).
  * Figures only: nothing here passes or fails.
@@ -30,6 +32,7 @@ import { buildStream } from '../../spec/builder/build-stream.js';
 import { endMarker, file } from '../../spec/builder/stream-parts.js';
 import { encodeFileHeader } from '../../spec/codec/file-header.js';
 import { PACKAGE_ROOT } from '../package-root.js';
+import { engineEffectivenessSection } from './engine-effectiveness.js';
 import { harnessSpeedSection } from './harness-speed.js';
 import { timeToFindSection } from './time-to-find.js';
 
@@ -47,7 +50,7 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
-const SECTIONS = ['cold-start', 'throughput', 'time-to-find', 'harness-speed'] as const;
+const SECTIONS = ['cold-start', 'throughput', 'time-to-find', 'harness-speed', 'engines'] as const;
 
 /** The sections `--only` asks for (all without it). */
 function sections(): Set<string> {
@@ -118,6 +121,7 @@ async function main(): Promise<void> {
   if (only.has('throughput')) figures.throughput = await throughput(sizeMiB, env);
   if (only.has('time-to-find')) figures.timeToFind = await timeToFindSection(option('--fuzz-seed', 1), option('--fuzz-runs', 300), (line) => console.log(line));
   if (only.has('harness-speed')) figures.harnessSpeed = await harnessSpeedSection((line) => console.log(line), { fuzzRuns: option('--fuzz-runs', 300), bundledPair: !process.argv.includes('--no-bundled-pair') });
+  if (only.has('engines')) figures.engines = await engineEffectivenessSection(option('--fuzz-runs', 300), (line) => console.log(line));
   const jsonIndex = process.argv.indexOf('--json');
   if (jsonIndex !== -1) {
     const path = process.argv[jsonIndex + 1];

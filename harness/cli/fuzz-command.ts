@@ -30,10 +30,9 @@ import { shellWord } from '../engines/pbt/shell-word.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { describeImplementation } from '../reports/results-document.js';
 import { stopAllContained } from '../sandbox/run-contained.js';
-import { removeTree } from '../sandbox/sandbox-root.js';
 import { UsageError, type ParsedArguments } from './arguments.js';
 import { describeContainment } from './describe-containment.js';
-import { setUpFuzz, type CampaignSetup } from './fuzz-setup.js';
+import { setUpFuzz, tearDownFuzz, type CampaignSetup } from './fuzz-setup.js';
 import { implementationOf, publishReport, whole } from './implementation-options.js';
 import { bundledVersion } from './version.js';
 
@@ -90,17 +89,17 @@ function replayTarget(value: string): { seed: number; path: string } {
 }
 
 /** Progress on stderr: a line redrawn in place on a terminal, a plain line every ten seconds otherwise. */
-function progress(budget: string): (statistics: CampaignStatistics, final?: boolean) => void {
+function progress(budget: string): (statistics: CampaignStatistics, final?: boolean, coverage?: string) => void {
   const stream = process.stderr;
   let last = 0;
   const started = Date.now();
-  return (statistics, final = false) => {
+  return (statistics, final = false, coverage = '') => {
     const now = Date.now();
     if (!final && now - last < (stream.isTTY ? 250 : PROGRESS_EVERY_MS)) return;
     last = now;
     const seconds = (now - started) / 1000;
     const { verdicts } = statistics;
-    const line = `${seconds.toFixed(0)} s of ${budget}: ${statistics.runs} runs, ${(statistics.execs / Math.max(seconds, 0.001)).toFixed(0)} execs/s; pass ${verdicts.pass}, fail ${verdicts.fail}, non-strict ${verdicts['non-strict']}, error ${verdicts.error}`;
+    const line = `${seconds.toFixed(0)} s of ${budget}: ${statistics.runs} runs, ${(statistics.execs / Math.max(seconds, 0.001)).toFixed(0)} execs/s; pass ${verdicts.pass}, fail ${verdicts.fail}, non-strict ${verdicts['non-strict']}, error ${verdicts.error}${coverage}`;
     if (stream.isTTY) stream.write(`\r\u001b[K${line}${final ? '\n' : ''}`);
     else if (!final) stream.write(`${line}\n`);
   };
@@ -255,7 +254,7 @@ async function campaign(args: ParsedArguments, setup: CampaignSetup, commandLine
         mode,
         receiverModule,
         signal: controller.signal,
-        onProgress: (statistics) => show(statistics),
+        onProgress: (statistics, status) => show(statistics, false, `; libFuzzer ${status.edges} edges, corpus ${status.corpus}`),
         onFinding,
         log: (line) => process.stderr.write(`qfc fuzz: ${line}\n`),
       });
@@ -337,8 +336,6 @@ export async function fuzzCommand(args: ParsedArguments, commandLine: string): P
     }
     throw error;
   } finally {
-    const problems = [...(setup.runner.settings.lanes?.close() ?? []), ...(setup.runner.baseline?.settings.lanes?.close() ?? []), setup.runner.settings.trash?.empty() ?? null].filter((problem): problem is string => problem !== null);
-    const problem = removeTree(setup.base);
-    for (const note of problem === null ? problems : [...problems, problem]) process.stderr.write(`qfc fuzz: cleanup: ${note}\n`);
+    for (const note of tearDownFuzz(setup)) process.stderr.write(`qfc fuzz: cleanup: ${note}\n`);
   }
 }

@@ -21,6 +21,7 @@ import { inProcessReceiver, runReferenceReceiverInProcess } from '../engines/pbt
 import type { UnpackFunction } from '../adapters/receiver-module.js';
 import { PROPERTIES, type PropertyId } from '../engines/pbt/properties.js';
 import type { EngineRunner } from '../engines/pbt/run-input.js';
+import { removeTree } from '../sandbox/sandbox-root.js';
 import { TrashBin } from '../sandbox/trash-bin.js';
 import { UsageError, type ParsedArguments } from './arguments.js';
 import { anchoredCommand, checkPrograms, confinementOf, implementationOf, oracleOf, ownerOf, profileOf } from './implementation-options.js';
@@ -133,4 +134,10 @@ export function setUpFuzz(args: ParsedArguments, givenBase?: string, receiverMod
     ownerCanRead: senderUid !== 0,
   };
   return { implementation, runner, shape, inProcess, owner, profile: profile ?? 'all', base };
+}
+
+/** Close what a campaign set up (its lanes, its background removals, its sandboxes); a note per problem. */
+export function tearDownFuzz(setup: CampaignSetup): string[] {
+  const problems = [...(setup.runner.settings.lanes?.close() ?? []), ...(setup.runner.baseline?.settings.lanes?.close() ?? []), setup.runner.settings.trash?.empty() ?? null, removeTree(setup.base)];
+  return problems.filter((problem): problem is string => problem !== null);
 }
