@@ -18,7 +18,8 @@ import type { CampaignSetup } from '../../cli/fuzz-setup.js';
 import { PACKAGE_ROOT } from '../../package-root.js';
 import { removeTree } from '../../sandbox/sandbox-root.js';
 import type { Verdict } from '../../verdicts/case-result.js';
-import type { CampaignResult, CampaignStatistics, Finding, Sample } from '../pbt/campaign.js';
+import type { EngineReport } from '../../reports/results-document.js';
+import type { CampaignOptions, CampaignResult, CampaignStatistics, Finding, Sample } from '../pbt/campaign.js';
 import { failureSignature } from '../pbt/failure-signature.js';
 import type { PropertyId } from '../pbt/properties.js';
 import { reduceStream } from '../pbt/reduce-stream.js';
@@ -44,17 +45,12 @@ export class JazzerEngineError extends Error {
   override readonly name = 'JazzerEngineError';
 }
 
-export interface JazzerCampaignOptions {
+/** A pbt campaign's options (budget, seed, jobs, shrinking, abort, findings) and what libFuzzer needs besides. */
+export interface JazzerCampaignOptions extends Omit<CampaignOptions, 'runner' | 'shape' | 'onRun'> {
   /** The campaign's implementation and judges, as in qfc's own process. */
   readonly setup: CampaignSetup;
   /** The `qfc fuzz` options the workers set themselves up from (the same implementation and judges). */
   readonly workerArgs: readonly string[];
-  readonly seed: number;
-  readonly runs: number | null;
-  readonly ms: number | null;
-  readonly jobs: number;
-  readonly keepGoing: boolean;
-  readonly shrinkMs: number;
   /** libFuzzer's working corpus, kept between campaigns. */
   readonly corpusDir: string;
   /** Where minimized finding inputs and sample inputs are kept for `--replay FILE`. */
@@ -64,26 +60,12 @@ export interface JazzerCampaignOptions {
   readonly mode: InputMode;
   /** The receiver module the workers run in-process (its setup already uses it here); null for programs. */
   readonly receiverModule: string | null;
-  readonly signal?: AbortSignal;
   readonly onProgress?: (statistics: CampaignStatistics, status: LibFuzzerStatus) => void;
-  readonly onFinding?: (finding: Finding) => void | Promise<void>;
   readonly log?: (line: string) => void;
 }
 
-/** What libFuzzer itself reported, summed over the workers. */
-export interface LibFuzzerSummary {
-  readonly workers: number;
-  readonly runtime: string;
-  readonly mode: InputMode;
-  readonly execs: number;
-  /** The most coverage edges and features any worker reached (they share their corpus). */
-  readonly edges: number;
-  readonly features: number;
-  readonly corpusDir: string;
-  readonly corpusSize: number;
-  readonly seeded: number;
-  readonly dictionary: string;
-}
+/** What libFuzzer itself reported, summed over the workers (as the report keeps it). */
+export type LibFuzzerSummary = NonNullable<EngineReport['libFuzzer']>;
 
 export interface JazzerCampaignResult extends CampaignResult {
   readonly libFuzzer: LibFuzzerSummary;

@@ -15,26 +15,33 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FLAWS } from '../../../../harness/bench/time-to-find.js';
-import type { ResultsDocument } from '../../../../harness/reports/results-document.js';
-import { brokenReceiver, qfc, QFC } from '../../../helpers/qfc-cli.js';
+import { brokenReceiver, qfc, QFC, readReport, runReplayCommand } from '../../../helpers/qfc-cli.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 
 const MODULE_FIXTURE = new URL('../../../fixtures/broken-receivers/dotdot-unpack-module.mjs', import.meta.url).pathname;
 
-function report(out: string): ResultsDocument {
-  return JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ResultsDocument;
-}
-
-/** The printed replay command, run through the shell with the built qfc. */
-function runReplayCommand(line: string): { status: number | null; stdout: string } {
-  const command = line.replace(/^qfc /, `${process.execPath} ${QFC} `);
-  const run = spawnSync('/bin/sh', ['-c', command], { encoding: 'utf8', timeout: 120_000 });
-  return { status: run.status, stdout: run.stdout };
-}
+const report = readReport;
 
 /** A bounded, seeded campaign with one worker and its own corpus, report and libFuzzer directories. */
 function campaign(work: string, extra: readonly string[], runs = 600): string[] {
   return ['fuzz', '--engine', 'jazzer', '--jobs', '1', '--runs', String(runs), '--seed', '1', '--shrink-seconds', '2', '--corpus-dir', join(work, 'libfuzzer'), '--corpus', join(work, 'corpus'), '--out', join(work, 'report'), ...extra];
+}
+
+/** A 600 s campaign on the bundled pair, resolved once its workers are fuzzing (a progress line with runs). */
+async function runningCampaign(work: string): Promise<{ child: ReturnType<typeof spawn>; stderr: () => string; corpusDir: string }> {
+  const corpusDir = join(work, 'libfuzzer');
+  const child = spawn(process.execPath, [QFC, 'fuzz', '--engine', 'jazzer', '--seconds', '600', '--corpus-dir', corpusDir, '--out', join(work, 'report')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await new Promise<void>((resolve) => {
+    const check = setInterval(() => {
+      if (/\n\d+ s of 600 s: [1-9]\d* runs/.test(stderr)) {
+        clearInterval(check);
+        resolve();
+      }
+    }, 200);
+  });
+  return { child, stderr: () => stderr, corpusDir };
 }
 
 describe('qfc fuzz --engine jazzer finds the broken receivers', () => {
@@ -123,21 +130,10 @@ describe('qfc fuzz --engine jazzer on the bundled pair', () => {
 
   it('keeps the report when interrupted (exit 130 with nothing found) and leaves no worker behind', async () => {
     const work = tempDir('qfc-jazzer-interrupt-');
-    const child = spawn(process.execPath, [QFC, 'fuzz', '--engine', 'jazzer', '--seconds', '600', '--corpus-dir', join(work, 'libfuzzer'), '--out', join(work, 'report')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    // Interrupted once the workers are fuzzing (a progress line with runs in it).
-    await new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        if (/\n\d+ s of 600 s: [1-9]\d* runs/.test(stderr)) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 200);
-    });
+    const { child, stderr: output } = await runningCampaign(work);
     child.kill('SIGINT');
     const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect({ status, stderr: stderr.slice(-1500) }).toMatchObject({ status: 130 });
+    expect({ status, stderr: output().slice(-1500) }).toMatchObject({ status: 130 });
     expect(report(join(work, 'report')).engine).toMatchObject({ name: 'jazzer', interrupted: true });
     const left = spawnSync('pgrep', ['-f', join(work, 'libfuzzer')], { encoding: 'utf8' });
     expect(left.stdout).toBe('');
@@ -145,24 +141,13 @@ describe('qfc fuzz --engine jazzer on the bundled pair', () => {
 
   it('says in one line that a worker died without a finding (killed as the OOM killer would), exit 1', async () => {
     const work = tempDir('qfc-jazzer-killed-worker-');
-    const corpusDir = join(work, 'libfuzzer');
-    const child = spawn(process.execPath, [QFC, 'fuzz', '--engine', 'jazzer', '--seconds', '600', '--corpus-dir', corpusDir, '--out', join(work, 'report')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        if (/\n\d+ s of 600 s: [1-9]\d* runs/.test(stderr)) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 200);
-    });
+    const { child, stderr, corpusDir } = await runningCampaign(work);
     // The worker is the process whose command line names the corpus directory.
     spawnSync('pkill', ['-KILL', '-f', `implementation-target.js ${corpusDir}`]);
     const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(status).toBe(1);
-    expect(stderr.trim().split('\n').at(-1)).toMatch(/^qfc fuzz: Jazzer\.js worker 1 stopped \(signal SIGKILL\) without a finding: /);
-    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stderr().trim().split('\n').at(-1)).toMatch(/^qfc fuzz: Jazzer\.js worker 1 stopped \(signal SIGKILL\) without a finding: /);
+    expect(stderr()).not.toMatch(/\n\s+at /);
   }, 300_000);
 
   it('refuses a --dict that is not a file and a --corpus-dir that cannot be a directory, in one line, exit 2', async () => {

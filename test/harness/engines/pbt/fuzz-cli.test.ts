@@ -17,20 +17,10 @@ import { describe, expect, it } from 'vitest';
 import { CLAUSES } from '../../../../spec/clauses.js';
 import { describeStream } from '../../../../harness/engines/pbt/describe-stream.js';
 import type { FuzzCase } from '../../../../harness/engines/pbt/fuzz-case.js';
-import type { ResultsDocument } from '../../../../harness/reports/results-document.js';
-import { brokenReceiver, qfc, qfcSync, QFC } from '../../../helpers/qfc-cli.js';
+import { brokenReceiver, qfc, qfcSync, QFC, readReport, runReplayCommand } from '../../../helpers/qfc-cli.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 
-function report(out: string): ResultsDocument {
-  return JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ResultsDocument;
-}
-
-/** The printed replay command, run through the shell with the built qfc. */
-function runReplayCommand(line: string): { status: number | null; stdout: string } {
-  const command = line.replace(/^qfc /, `${process.execPath} ${QFC} `);
-  const run = spawnSync('/bin/sh', ['-c', command], { encoding: 'utf8', timeout: 120_000 });
-  return { status: run.status, stdout: run.stdout };
-}
+const report = readReport;
 
 /** The most inputs a campaign against a fixture runs; each flaw below is found well within it. */
 const RUNS = 60;
