@@ -21,11 +21,21 @@ import { PropertyBroken } from './property-broken.js';
 import { readWorkerConfig } from './worker-config.js';
 import { WorkerTally } from './worker-tally.js';
 
+const ORPHAN_CHECK_MS = 500;
+
 const config = readWorkerConfig();
 if (config === null) throw new Error('this target runs under qfc fuzz --engine jazzer (QFC_JAZZER_WORKER is not set)');
 const receiverModule = config.receiverModule === null ? null : await loadReceiverModule(config.receiverModule);
 const setup = setUpFuzz(parseArguments(config.fuzzArgs, FUZZ_FLAGS, FUZZ_VALUES), config.base, receiverModule);
 const tally = config.only === null ? new WorkerTally(config.out, config.startedAt) : null;
+
+// A worker must not outlive the campaign that started it (killed with SIGKILL, it runs no
+// handler of its own): once this process is given to another parent, it stops. Its sandbox
+// lanes die with it (bubblewrap's --die-with-parent).
+const campaignPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== campaignPid) process.exit(0);
+}, ORPHAN_CHECK_MS).unref();
 
 /** The fuzz entry point: one input, run and judged. */
 export async function fuzz(data: Buffer): Promise<void> {

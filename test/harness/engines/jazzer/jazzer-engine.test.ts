@@ -150,6 +150,17 @@ describe('qfc fuzz --engine jazzer on the bundled pair', () => {
     expect(stderr()).not.toMatch(/\n\s+at /);
   }, 300_000);
 
+  it('leaves no worker behind when qfc itself is killed with SIGKILL', async () => {
+    const work = tempDir('qfc-jazzer-orphans-');
+    const { child, corpusDir } = await runningCampaign(work);
+    const workers = (): string => spawnSync('pgrep', ['-f', `implementation-target.js ${corpusDir}`], { encoding: 'utf8' }).stdout;
+    expect(workers()).not.toBe('');
+    child.kill('SIGKILL');
+    // The workers notice within a second that their campaign is gone; allow for a loaded machine.
+    for (let waited = 0; waited < 30_000 && workers() !== ''; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(workers()).toBe('');
+  }, 300_000);
+
   it('refuses a --dict that is not a file and a --corpus-dir that cannot be a directory, in one line, exit 2', async () => {
     const work = tempDir('qfc-jazzer-bad-options-');
     const file = join(work, 'a-file');
