@@ -27,7 +27,8 @@
  *
  * Raw mode: the whole input is the stream, under the default (or --profile) settings.
  * `encodeStreamInput` writes any stream in the structured layout (the seed corpus), and
- * decoding it gives the same stream back.
+ * decoding it gives the same stream back; `encodeTreeInput` writes any tree decoding gave
+ * (or a part of one: a reduced finding) so that it decodes to the same tree.
  */
 import { buildStream } from '../../../spec/builder/build-stream.js';
 import { endMarker, rawBytes, type EntryPart, type StreamPart } from '../../../spec/builder/stream-parts.js';
@@ -73,6 +74,7 @@ const TREE_FILE = 0;
 const TREE_DIR = 1;
 const TREE_LINK = 2;
 const TREE_SPECIAL = 3;
+const TREE_END = 4;
 const TREE_TAGS = 5;
 
 /** Bounds on a decoded tree, so that one input stays one quick round trip. */
@@ -222,7 +224,7 @@ function decodeTree(reader: FieldReader, shape: FuzzInputShape): SourceNode[] {
     const names = new Set<string>();
     while (!reader.done && nodes < TREE_MAX_NODES) {
       const tag = reader.u8() % TREE_TAGS;
-      if (tag === 4) {
+      if (tag === TREE_END) {
         if (depth > 1) break;
         continue;
       }
@@ -321,4 +323,34 @@ export function encodeStreamInput(stream: Uint8Array, settings: ReceiverSettings
   const bits = PROFILES.indexOf(settings.profile) | (filesFits ? SETTINGS_FILES_LIMIT : 0) | (bytesFits ? SETTINGS_BYTES_LIMIT : 0);
   const head = Uint8Array.from([bits, ...(filesFits ? [Number(files)] : []), ...(bytesFits ? u64Bytes(bytes!) : [])]);
   return concatBytes([head, ...streamPartsOf(stream).map(encodePart)]);
+}
+
+/** A component of the decoder's alphabet, written back as the bytes it was read from. */
+function componentBytes(name: string): number[] {
+  const indices = [...name].map((character) => NAME_ALPHABET.indexOf(character));
+  if (indices.length < 1 || indices.length > 12 || indices.some((index) => index < 0)) throw new RangeError(`'${name}' is not a name decodeTree makes`);
+  return [indices.length - 1, ...indices];
+}
+
+const timesBytes = (times: SourceTimes): number[] => [...u32Bytes(times.atime), ...u32Bytes(times.atimeNsec), ...u32Bytes(times.mtime), ...u32Bytes(times.mtimeNsec)];
+
+function encodeNodes(nodes: readonly SourceNode[], shape: FuzzInputShape, depth: number): number[] {
+  return nodes.flatMap((node): number[] => {
+    const name = componentBytes(node.name);
+    if (node.kind === 'file') {
+      const { content } = node;
+      // Contents decodeTree makes: up to 255 literal bytes, or the pattern of 65,530 + k × 512 bytes.
+      const size = content.length <= 0xff ? [...u16Bytes(content.length), ...content] : [...u16Bytes(0xff00 | ((content.length - 65_530) / 512)), content[0]!];
+      return [TREE_FILE, ...name, ...u16Bytes(node.mode), ...timesBytes(node.times), ...size];
+    }
+    // The decoder reads no children (nor their end) below its deepest level.
+    if (node.kind === 'dir') return [TREE_DIR, ...name, ...u16Bytes(node.mode), ...timesBytes(node.times), node.repeat ? 1 : 0, ...(depth < TREE_MAX_DEPTH ? [...encodeNodes(node.children, shape, depth + 1), TREE_END] : [])];
+    if (node.kind === 'link') return [TREE_LINK, ...name, node.climb, ...componentBytes(node.rest[0]!), node.rest.length > 1 ? 1 : 0, ...(node.rest.length > 1 ? componentBytes(node.rest[1]!) : [])];
+    return [TREE_SPECIAL, ...name, shape.specials.indexOf(node.special)];
+  });
+}
+
+/** `tree` in the structured layout (a tree decodeTree gave, or part of one): decoding it under `shape` gives the same tree. */
+export function encodeTreeInput(tree: readonly SourceNode[], ignoreSymlinks: boolean, shape: FuzzInputShape): Uint8Array {
+  return Uint8Array.from([SETTINGS_TREE | (ignoreSymlinks ? SETTINGS_IGNORE_SYMLINKS : 0), ...encodeNodes(tree, shape, 1)]);
 }

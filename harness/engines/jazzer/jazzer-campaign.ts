@@ -23,9 +23,10 @@ import type { CampaignOptions, CampaignResult, CampaignStatistics, Finding, Samp
 import { failureSignature } from '../pbt/failure-signature.js';
 import type { PropertyId } from '../pbt/properties.js';
 import { reduceStream } from '../pbt/reduce-stream.js';
+import { reduceTree } from '../pbt/reduce-tree.js';
 import { runInput, type InputRun } from '../pbt/run-input.js';
 import { jazzerNodeLauncher, launcherScript } from './compat-runtime.js';
-import { decodeFuzzInput, encodeStreamInput, type InputMode } from './fuzz-input-codec.js';
+import { decodeFuzzInput, encodeStreamInput, encodeTreeInput, type InputMode } from './fuzz-input-codec.js';
 import { NO_STATUS, readStatusLine, type LibFuzzerStatus } from './libfuzzer-status.js';
 import { writeProtocolDictionary } from './protocol-dictionary.js';
 import { MAX_INPUT_LENGTH, seedCorpus } from './seed-corpus.js';
@@ -266,9 +267,12 @@ export async function runJazzerCampaign(options: JazzerCampaignOptions): Promise
       const { deadline } = shrinkBudget();
       let data: Uint8Array = readFileSync(input);
       let shrinks = 0;
-      // libFuzzer's minimizer spends its whole time on an input that is already tiny: it is left to the reducer.
-      if (!options.signal?.aborted && options.shrinkMs >= 2000 && data.length > MINIMIZE_ABOVE) {
-        const minimized = await minimizeWithLibFuzzer(data, signature, Math.floor(options.shrinkMs / 2000));
+      // libFuzzer's minimizer first, on a quarter of the time: it removes and changes bytes, which
+      // in a structured input mostly changes what every later part is, so it rarely keeps the
+      // failure (measured: none of 300 tries on a 22-entry stream did); the reducers that know
+      // the parts and nodes get the rest. It spends its whole time on a tiny input: not tried there.
+      if (!options.signal?.aborted && options.shrinkMs >= 4000 && data.length > MINIMIZE_ABOVE) {
+        const minimized = await minimizeWithLibFuzzer(data, signature, Math.floor(options.shrinkMs / 4000));
         if (minimized !== null && minimized.length < data.length && (await judged(minimized)).signature === signature) {
           data = minimized;
           shrinks += 1;
@@ -289,6 +293,21 @@ export async function runJazzerCampaign(options: JazzerCampaignOptions): Promise
           shrinks += reduced.steps;
           data = options.mode === 'raw' ? run.stream : encodeStreamInput(run.stream, streamInput.settings);
           decoded = { ...streamInput, stream: run.stream };
+        }
+      }
+      if (failureSignature(run) === signature && decoded.kind === 'tree' && !options.signal?.aborted) {
+        const treeInput = decoded;
+        const reduced = await reduceTree(treeInput.tree, run, async (tree) => {
+          if (options.signal?.aborted || Date.now() >= deadline) return null;
+          const candidate = await runInput({ ...treeInput, tree }, setup.runner);
+          statistics.execs += 1;
+          return failureSignature(candidate) === signature ? candidate : null;
+        });
+        if (reduced.steps > 0) {
+          run = reduced.run;
+          shrinks += reduced.steps;
+          decoded = { ...treeInput, tree: reduced.tree };
+          data = encodeTreeInput(reduced.tree, treeInput.ignoreSymlinks, setup.shape);
         }
       }
       if (failureSignature(run) !== signature) {
@@ -369,12 +388,17 @@ export async function runJazzerCampaign(options: JazzerCampaignOptions): Promise
       0,
       { fuzzArgs: options.workerArgs, mode: options.mode, keepGoing: false, only: signature, receiverModule: options.receiverModule, startedAt: started },
       [crash],
-      ['-minimize_crash=1', `-max_total_time=${Math.max(1, seconds)}`, `-exact_artifact_path=${smallest}`, `-max_len=${MAX_INPUT_LENGTH}`],
+      // Without -runs, libFuzzer's minimizing step tries nothing at all.
+      ['-minimize_crash=1', `-max_total_time=${Math.max(1, seconds)}`, '-runs=1000000', `-exact_artifact_path=${smallest}`, `-max_len=${MAX_INPUT_LENGTH}`],
     );
     alive.add(worker.child);
     const onStop = (): void => void worker.child.kill('SIGINT');
     options.signal?.addEventListener('abort', onStop);
+    // Each minimizing step is a subprocess with that time; the steps together are bounded here
+    // (a step left behind stops itself once its parent is gone).
+    const overtime = setTimeout(() => worker.child.kill('SIGKILL'), Math.max(1, seconds) * 2000 + 5000);
     await worker.exit;
+    clearTimeout(overtime);
     options.signal?.removeEventListener('abort', onStop);
     alive.delete(worker.child);
     removeTree(worker.base);

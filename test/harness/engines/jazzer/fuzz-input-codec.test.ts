@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { buildStream } from '../../../../spec/builder/build-stream.js';
 import { dir, endMarker, file, link } from '../../../../spec/builder/stream-parts.js';
 import { decodeFileHeader } from '../../../../spec/codec/file-header.js';
-import { decodeFuzzInput, encodeStreamInput, NAME_TABLE } from '../../../../harness/engines/jazzer/fuzz-input-codec.js';
+import { decodeFuzzInput, encodeStreamInput, encodeTreeInput, NAME_TABLE } from '../../../../harness/engines/jazzer/fuzz-input-codec.js';
 import type { FuzzInputShape } from '../../../../harness/engines/pbt/arbitraries/fuzz-input.js';
 import { hostileStreamArb } from '../../../../harness/engines/pbt/arbitraries/hostile-stream.js';
 import { nearValidStreamArb } from '../../../../harness/engines/pbt/arbitraries/near-valid-stream.js';
@@ -111,5 +111,29 @@ describe('encoding', () => {
     } finally {
       rmSync(base, { recursive: true, force: true });
     }
+  });
+});
+
+describe('tree inputs', () => {
+  const dropLast = (nodes: readonly SourceNode[]): SourceNode[] => nodes.slice(0, -1).map((node) => (node.kind === 'dir' ? { ...node, children: dropLast(node.children) } : node));
+
+  test.prop([fc.uint8Array({ minLength: 1, maxLength: 1500 })], { numRuns: 300 })('a decoded tree, and any part of it, encodes to bytes that decode to it', (bytes) => {
+    const input = decodeFuzzInput(Uint8Array.from([0x10, ...bytes.subarray(1)]), SHAPE, 'structured');
+    expect(input.kind).toBe('tree');
+    if (input.kind !== 'tree') return;
+    const again = decodeFuzzInput(encodeTreeInput(input.tree, input.ignoreSymlinks, SHAPE), SHAPE, 'structured');
+    expect(again).toEqual(input);
+    const part = dropLast(input.tree);
+    if (part.length === 0) return;
+    expect(decodeFuzzInput(encodeTreeInput(part, true, SHAPE), SHAPE, 'structured')).toEqual({ kind: 'tree', tree: part, ignoreSymlinks: true });
+  });
+
+  it('large contents (the pattern) survive the round trip', () => {
+    // a file node whose size field asks for the pattern: 65,530 + 3 × 512 bytes, seed 7
+    const bytes = Uint8Array.from([0x10, 0, 0, 0, 0xa4, 0x01, ...new Array(16).fill(0), 0x03, 0xff, 7]);
+    const input = decodeFuzzInput(bytes, SHAPE, 'structured');
+    expect(input.kind === 'tree' && input.tree[0]?.kind === 'file' && input.tree[0].content.length).toBe(65_530 + 3 * 512);
+    if (input.kind !== 'tree') return;
+    expect(decodeFuzzInput(encodeTreeInput(input.tree, input.ignoreSymlinks, SHAPE), SHAPE, 'structured')).toEqual(input);
   });
 });
