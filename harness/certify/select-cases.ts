@@ -6,8 +6,8 @@ import { findClause } from '../../spec/clauses.js';
 import type { Profile } from '../adapters/implementation.js';
 import type { CatalogueCase } from '../catalogue/catalogue-case.js';
 
-/** A glob with `*` and `?` as a regular expression. */
-function globPattern(glob: string): RegExp {
+/** A glob with `*` and `?` as a regular expression (case selection, expectations). */
+export function globPattern(glob: string): RegExp {
   const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`);
 }

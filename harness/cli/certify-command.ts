@@ -1,8 +1,9 @@
 /**
  * `qfc certify` and `qfc replay`: run cases against an implementation, write the report,
- * exit 0 when nothing failed (1 otherwise).
+ * exit 0 when nothing failed (1 otherwise). With `--expect FILE`, the cases are compared with
+ * the verdicts the project accepts, and only what is worse than accepted fails.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundledVersion } from './version.js';
 import { referenceImplementation } from '../adapters/bundled-implementations.js';
@@ -16,23 +17,76 @@ import { selectCases } from '../certify/select-cases.js';
 import { readCorpus } from '../corpus/read-corpus.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { corpusDigest, describeImplementation, runFailed, summarize, type ResultsDocument } from '../reports/results-document.js';
+import { compareWithExpectation, expectationFor, expectationsOf, parseExpectations, staleExpectations, type Expectation } from '../verdicts/expectations.js';
 import { UsageError, type ParsedArguments } from './arguments.js';
 import { checkPrograms, confinementOf, implementationOf, oracleOf, ownerOf, profileOf, publishReport, whole } from './implementation-options.js';
 import { progressReporter } from './progress.js';
 
 export const CERTIFY_FLAGS = ['--strict', '--keep-sandboxes', '--slow-path', '--no-sandbox', '--keep-going', '--help'];
-export const CERTIFY_VALUES = ['--receiver', '--sender', '--impl', '--profile', '--only', '--out', '--jobs', '--uid', '--gid', '--time-limit', '--memory-limit', '--bind-ro', '--max-timeouts', '--oracle'];
+export const CERTIFY_VALUES = ['--receiver', '--sender', '--impl', '--profile', '--only', '--out', '--jobs', '--uid', '--gid', '--time-limit', '--memory-limit', '--bind-ro', '--max-timeouts', '--oracle', '--expect', '--write-expectations'];
 
 export const CERTIFY_USAGE = `usage: qfc certify [--impl MANIFEST | --receiver CMD [--sender CMD] | --sender CMD]
                    [--profile default|allow-all-names|unsafe-symlinks] [--only ID|GLOB]... [--strict]
                    [--out DIR] [--jobs N] [--uid N [--gid N]] [--time-limit MS] [--memory-limit MIB] [--bind-ro PATH]...
                    [--oracle spec|upstream] [--max-timeouts K | --keep-going] [--no-sandbox] [--keep-sandboxes] [--slow-path]
+                   [--expect FILE] [--write-expectations FILE]
   With no implementation, certifies the bundled reference pair. See INTERPRETING.md.`;
 
 export const REPLAY_USAGE = `usage: qfc replay [PATH...] [--impl MANIFEST | --receiver CMD] [--only ID|GLOB]... [--strict]
                   [--out DIR] [--jobs N] [--uid N [--gid N]] [--time-limit MS] [--memory-limit MIB] [--bind-ro PATH]...
-                  [--oracle spec|upstream] [--max-timeouts K | --keep-going] [--no-sandbox]
+                  [--oracle spec|upstream] [--max-timeouts K | --keep-going] [--no-sandbox] [--expect FILE] [--write-expectations FILE]
   Runs the corpus (default: corpus/), or the given .qfc files and directories, against a receiver.`;
+
+/** The expectations file at `path`, checked against every case the suite has (not only those selected). */
+function readExpectations(path: string, cases: readonly CatalogueCase[]): { path: string; entries: readonly Expectation[] } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--expect ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const parsed = parseExpectations(text);
+  if (!parsed.ok) throw new UsageError(`--expect ${path}: ${parsed.problem}`);
+  const stale = staleExpectations(parsed.entries, cases);
+  if (stale.length > 0) throw new UsageError(`--expect ${path}: ${stale.length} ${stale.length === 1 ? 'entry names' : 'entries name'} no case of this suite (remove or update them): ${stale.join(', ')}`);
+  return { path, entries: parsed.entries };
+}
+
+/** Each case with its expectation and outcome, and the document's summary of them. */
+function withExpectations(document: ResultsDocument, entries: readonly Expectation[], file: string): ResultsDocument {
+  const cases = document.cases.map((result) => ({ ...result, expectation: compareWithExpectation(result.verdict, expectationFor(entries, result), document.run.strict) }));
+  const named = (outcome: string): string[] => cases.filter((result) => result.expectation.outcome === outcome).map((result) => `${result.category}/${result.id}`);
+  return {
+    ...document,
+    cases,
+    expectations: { file, expected: named('expected').length, better: named('better'), worse: named('worse'), unexpected: named('unexpected'), changed: named('changed') },
+  };
+}
+
+function describeExpectations(summary: NonNullable<ResultsDocument['expectations']>): string {
+  const list = (ids: readonly string[]): string => (ids.length <= 8 ? ids.join(', ') : `${ids.slice(0, 8).join(', ')} and ${ids.length - 8} more`);
+  return (
+    `expectations ${summary.file}: ${summary.expected} as expected` +
+    (summary.better.length === 0 ? '' : `; ${summary.better.length} unexpectedly better, update the expectations: ${list(summary.better)}`) +
+    (summary.worse.length === 0 ? '' : `; ${summary.worse.length} worse than expected: ${list(summary.worse)}`) +
+    (summary.unexpected.length === 0 ? '' : `; ${summary.unexpected.length} new ${summary.unexpected.length === 1 ? 'failure' : 'failures'}: ${list(summary.unexpected)}`) +
+    (summary.changed.length === 0 ? '' : `; ${summary.changed.length} skipped or run where the other was expected: ${list(summary.changed)}`) +
+    '\n'
+  );
+}
+
+/** `--write-expectations FILE`: today's outcome as a starting file (temp file and rename). */
+function writeExpectationsFile(path: string, results: ResultsDocument['cases']): void {
+  const text = `${JSON.stringify({ $comment: 'qfc expectations: the verdict accepted for each case that does not pass, and why (INTERPRETING.md §4). Review every reason.', ...expectationsOf(results, new Date().toISOString().slice(0, 10)) }, null, 2)}\n`;
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new UsageError(`--write-expectations ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
 
 /** Run `cases` and write the report; returns the exit status. */
 async function runAndReport(args: ParsedArguments, cases: readonly CatalogueCase[], commandLine: string): Promise<number> {
@@ -46,6 +100,8 @@ async function runAndReport(args: ParsedArguments, cases: readonly CatalogueCase
   if (selected.length === 0) throw new UsageError('no case matches --only/--profile');
   const maxTimeouts = args.flag('--keep-going') ? 0 : (whole(args.value('--max-timeouts'), '--max-timeouts', 1) ?? DEFAULT_MAX_TIMEOUTS);
   if (args.flag('--keep-going') && args.value('--max-timeouts') !== undefined) throw new UsageError('--keep-going and --max-timeouts cannot be combined');
+  const expectFile = args.value('--expect');
+  const expectations = expectFile === undefined ? null : readExpectations(resolve(expectFile), cases);
   const confinement = confinementOf(args);
   const reference = referenceImplementation();
   const containment = await describeContainment(implementation, reference, confinement, owner);
@@ -83,16 +139,21 @@ async function runAndReport(args: ParsedArguments, cases: readonly CatalogueCase
     },
     cases: run.results,
   };
-  const out = publishReport(document, args.value('--out'));
+  const judged = expectations === null ? document : withExpectations(document, expectations.entries, expectations.path);
+  const out = publishReport(judged, args.value('--out'));
+  const written = args.value('--write-expectations');
+  if (written !== undefined) writeExpectationsFile(resolve(written), run.results);
   const { summary } = document;
   process.stdout.write(
     `qfc certify: ${implementation.name}: ${summary.total} cases: ${summary.pass} pass, ${summary.fail} fail, ${summary.nonStrict} non-strict, ${summary.info} info, ${summary.error} error, ${summary.skipped} skipped (${(run.ms / 1000).toFixed(1)} s, sandbox: ${document.implementation.sandbox})\n` +
       `report: ${join(out, 'index.html')}\n`,
   );
+  if (judged.expectations !== undefined) process.stdout.write(describeExpectations(judged.expectations));
+  if (written !== undefined) process.stdout.write(`expectations written: ${resolve(written)}\n`);
   if (args.flag('--keep-sandboxes')) process.stdout.write(`sandboxes kept in ${run.sandboxBase}\n`);
   if (run.stoppedEarly !== null) process.stderr.write(`qfc: the run stopped early: ${run.stoppedEarly}\n`);
   if (interruption.signal !== null) return interruption.signal === 'SIGINT' ? 130 : 143;
-  return runFailed(document) ? 1 : 0;
+  return runFailed(judged) ? 1 : 0;
 }
 
 export function certifyCommand(args: ParsedArguments, commandLine: string): Promise<number> {

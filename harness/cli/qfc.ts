@@ -15,6 +15,7 @@ import { FUZZ_FLAGS, FUZZ_VALUES } from './fuzz-setup.js';
 import { CORPUS_USAGE, CORPUS_VALUES, corpusCommand } from './corpus-command.js';
 import { PREDICT_USAGE, predictCommand } from './predict-command.js';
 import { REPORT_USAGE, reportCommand } from './report-command.js';
+import { DIFF_FLAGS, DIFF_USAGE, DIFF_VALUES, diffCommand } from './diff-command.js';
 import { bundledVersion } from './version.js';
 import { InitProgramError } from '../sandbox/init-program.js';
 
@@ -23,8 +24,9 @@ const USAGE = `usage: qfc <command> [options]   (qfc <command> --help for each)
 commands:
   certify        run the conformance catalogue against an implementation (default: the bundled reference pair)
   replay         run corpus streams against a receiver
-  fuzz           property-based fuzzing (fast-check) of an implementation; saves what it finds in the corpus
+  fuzz           fuzzing of an implementation (fast-check or Jazzer.js); saves what it finds in the corpus
   report         render a report again from its results.json
+  diff OLD NEW   what changed between two runs: regressions, fixed cases, added and removed cases
   corpus add     store a stream as a corpus case with its expectation
   predict FILE   what the spec predicts a receiver does with a stream
   clauses        list every requirement of the spec with its id
@@ -53,6 +55,12 @@ async function run(argv: readonly string[]): Promise<{ text: string; status: num
     case 'report': {
       const args = parseArguments(rest, ['--help'], ['--out']);
       return done(args.flag('--help') ? REPORT_USAGE : reportCommand(args));
+    }
+    case 'diff': {
+      const args = parseArguments(rest, DIFF_FLAGS, DIFF_VALUES);
+      if (args.flag('--help')) return done(DIFF_USAGE);
+      const { text, status } = diffCommand(args);
+      return done(text, status);
     }
     case 'corpus': {
       const args = parseArguments(rest, ['--help'], CORPUS_VALUES);

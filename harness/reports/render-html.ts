@@ -31,13 +31,36 @@ function hexDump(result: CaseResult): string {
   return `<h4>Stream (${result.streamLength ?? 0} bytes)</h4>${shortened}<table class="hexdump"><thead><tr><th>offset</th><th>field</th><th>bytes</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+/** How each outcome against an expectation reads. */
+const EXPECTATION_OUTCOMES: Readonly<Record<NonNullable<CaseResult['expectation']>['outcome'], string>> = {
+  expected: 'as expected',
+  better: 'unexpectedly better: update the expectations',
+  worse: 'worse than expected',
+  unexpected: 'a new failure',
+  changed: 'skipped or run where the other was expected',
+};
+
+/** The run against its expectations file: what regressed, what got better. */
+function expectationsSection(gate: NonNullable<ResultsDocument['expectations']>): string {
+  const list = (ids: readonly string[]): string => ids.map((id) => `<a href="#case-${esc(id.slice(id.indexOf('/') + 1))}"><code>${esc(id)}</code></a>`).join(' ');
+  const rows = [
+    ['as expected', String(gate.expected)],
+    ['new failures', list(gate.unexpected) || 'none'],
+    ['worse than expected', list(gate.worse) || 'none'],
+    ['unexpectedly better: update the expectations', list(gate.better) || 'none'],
+    ['skipped or run where the other was expected', list(gate.changed) || 'none'],
+  ];
+  return `<h2>Expectations</h2><p><code>${esc(gate.file)}</code></p><table class="expectations">${rows.map(([label, value]) => `<tr><th>${esc(label!)}</th><td>${value}</td></tr>`).join('')}</table>`;
+}
+
 function caseDetail(result: CaseResult): string {
   const violations = result.violations.length === 0 ? '' : `<h4>Violations</h4><ul class="violations">${result.violations.map((v) => `<li><code>${esc(v.clause)}</code> ${esc(v.detail)}</li>`).join('')}</ul>`;
   const notes = result.notes.length === 0 ? '' : `<h4>Notes</h4><ul>${result.notes.map((note) => `<li>${esc(note)}</li>`).join('')}</ul>`;
+  const accepted = result.expectation?.verdict === undefined ? '' : `<p class="expectation ${esc(result.expectation.outcome)}">expectation (<code>${esc(result.expectation.key ?? '')}</code>): ${esc(result.expectation.verdict)} — ${esc(result.expectation.reason ?? '')}; this run: <strong>${esc(EXPECTATION_OUTCOMES[result.expectation.outcome])}</strong></p>`;
   return `<section class="case ${esc(result.verdict)}" id="case-${esc(result.id)}" data-verdict="${esc(result.verdict)}">
 <h3><span class="verdict ${esc(result.verdict)}">${esc(result.verdict)}</span> ${esc(result.category)}/${esc(result.id)}</h3>
 <p>${esc(result.title)} — clauses ${result.clauses.map((clause) => `<code>${esc(clause)}</code>`).join(' ')}${result.profile === 'default' ? '' : `, profile <code>${esc(result.profile)}</code>`}</p>
-${violations}${notes}
+${accepted}${violations}${notes}
 <div class="compare"><div><h4>Expected</h4><pre>${json(result.expected)}</pre></div><div><h4>Observed</h4><pre>${json(result.observed)}</pre></div></div>
 ${hexDump(result)}
 </section>`;
@@ -112,7 +135,8 @@ export function renderHtml(document: ResultsDocument): string {
   const { summary, implementation, suite, run, engine } = document;
   const fuzz = engine !== undefined;
   const title = `qfc ${fuzz ? 'fuzz' : 'certify'}: ${esc(implementation.name)}`;
-  const verdictLine = runFailed(document) ? (fuzz ? 'Failures found' : 'Not conforming') : fuzz ? 'No failure found' : 'Conforming';
+  const gate = document.expectations;
+  const verdictLine = gate !== undefined ? (runFailed(document) ? 'Worse than expected' : 'As expected') : runFailed(document) ? (fuzz ? 'Failures found' : 'Not conforming') : fuzz ? 'No failure found' : 'Conforming';
   const counts = countRows(document)
     .map(([category, row]) => `<tr><th>${esc(category)}</th>${VERDICTS.map((verdict) => `<td class="count ${verdict}">${row[verdict] || ''}</td>`).join('')}</tr>`)
     .join('\n');
@@ -127,6 +151,7 @@ export function renderHtml(document: ResultsDocument): string {
 <h1>${title}</h1>
 <p class="${runFailed(document) ? 'fail' : 'pass'}"><strong>${verdictLine}</strong> — ${summary.total} ${fuzz ? 'runs' : 'cases'}: ${summary.pass} pass, ${summary.fail} fail, ${summary.nonStrict} non-strict, ${summary.info} info, ${summary.error} error, ${summary.skipped} skipped, in ${(run.ms / 1000).toFixed(1)} s.</p>
 <table>${line('receiver', implementation.receiver)}${line('sender', implementation.sender)}${line('OpenInVM', implementation.openInVm)}${line('profile', implementation.profile)}${line('sandbox', implementation.sandbox)}${run.stoppedEarly === undefined ? '' : line('stopped early', run.stoppedEarly)}${run.cleanupProblems === undefined || run.cleanupProblems.length === 0 ? '' : line('cleanup', run.cleanupProblems.join('; '))}${line('suite', `${suite.name} ${suite.version}, contract ${suite.contract}, ${suite.corpusDigest}`)}${line('run', `${run.startedAt}, ${run.jobs} jobs, uid ${run.uid}${run.strict ? ', strict' : ''}: ${run.command}`)}</table>
+${gate === undefined ? '' : expectationsSection(gate)}
 ${fuzz ? engineSection(engine) : ''}
 <h2>${fuzz ? 'By input family' : 'By category'}</h2>
 <table><thead><tr><th>${fuzz ? 'family' : 'category'}</th>${VERDICTS.map((verdict) => `<th class="${verdict}">${verdict}</th>`).join('')}</tr></thead><tbody>${counts}</tbody></table>

@@ -47,9 +47,34 @@ function engineLines(engine: EngineReport): string[] {
   return lines;
 }
 
+/** The run against its expectations: regressions first, then what got better. */
+function expectationLines(gate: NonNullable<ResultsDocument['expectations']>): string[] {
+  const ids = (list: readonly string[]): string => list.map((id) => `\`${id}\``).join(', ');
+  return [
+    '',
+    `expectations \`${cell(gate.file)}\`: ${gate.expected} as expected`,
+    ...(gate.unexpected.length === 0 ? [] : [`- new failures: ${ids(gate.unexpected)}`]),
+    ...(gate.worse.length === 0 ? [] : [`- worse than expected: ${ids(gate.worse)}`]),
+    ...(gate.better.length === 0 ? [] : [`- unexpectedly better, update the expectations: ${ids(gate.better)}`]),
+    ...(gate.changed.length === 0 ? [] : [`- skipped or run where the other was expected: ${ids(gate.changed)}`]),
+  ];
+}
+
 export function renderSummary(document: ResultsDocument): string {
   const { summary, implementation, engine } = document;
-  const status = runFailed(document) ? (engine === undefined ? '❌ **not conforming**' : '❌ **failures found**') : engine === undefined ? '✅ **conforming**' : '✅ **no failure found**';
+  const gate = document.expectations;
+  const status =
+    gate !== undefined
+      ? runFailed(document)
+        ? '❌ **worse than expected**'
+        : '✅ **as expected**'
+      : runFailed(document)
+        ? engine === undefined
+          ? '❌ **not conforming**'
+          : '❌ **failures found**'
+        : engine === undefined
+          ? '✅ **conforming**'
+          : '✅ **no failure found**';
   const lines = [
     `## qfc ${engine === undefined ? 'certify' : 'fuzz'}: ${cell(implementation.name)}`,
     '',
@@ -57,6 +82,7 @@ export function renderSummary(document: ResultsDocument): string {
       ` (${(document.run.ms / 1000).toFixed(1)} s, sandbox: ${implementation.sandbox}${document.run.strict ? ', strict' : ''})`,
     ...(document.run.stoppedEarly === undefined ? [] : ['', `⚠️ the run stopped early: ${cell(document.run.stoppedEarly)}`]),
     ...(document.run.cleanupProblems === undefined || document.run.cleanupProblems.length === 0 ? [] : ['', `⚠️ cleanup: ${cell(document.run.cleanupProblems.join('; '))}`]),
+    ...(gate === undefined ? [] : expectationLines(gate)),
     ...(engine === undefined ? [] : engineLines(engine)),
     '',
     `| ${engine === undefined ? 'category' : 'input family'} | ${VERDICTS.join(' | ')} |`,

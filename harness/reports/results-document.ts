@@ -28,6 +28,21 @@ export interface ResultsDocument {
   readonly cases: readonly CaseResult[];
   /** A fuzz campaign's statistics (absent for certify and replay). */
   readonly engine?: EngineReport;
+  /** With `--expect`: the file and the cases by outcome (`category/id`; expected cases only counted). */
+  readonly expectations?: ExpectationsSummary;
+}
+
+/** How a run compared with its expectations file. */
+export interface ExpectationsSummary {
+  readonly file: string;
+  readonly expected: number;
+  /** Doing better than accepted: update the expectations. */
+  readonly better: readonly string[];
+  /** Regressions: worse than accepted, or failing with no entry. */
+  readonly worse: readonly string[];
+  readonly unexpected: readonly string[];
+  /** Skipped where a verdict was accepted, or the reverse. */
+  readonly changed: readonly string[];
 }
 
 /** One finding of a fuzz campaign, as the report lists it. */
@@ -122,7 +137,9 @@ export function describeImplementation(implementation: Implementation, profile: 
  * True when the run must fail a CI job: a fail or an error, or a non-strict case in a strict
  * run; for a fuzz campaign, a finding (a broken property it checks) or an error.
  */
-export function runFailed(document: Pick<ResultsDocument, 'summary' | 'run' | 'engine'>): boolean {
+export function runFailed(document: Pick<ResultsDocument, 'summary' | 'run' | 'engine' | 'expectations'>): boolean {
   if (document.engine !== undefined) return document.engine.failures > 0 || document.summary.error > 0;
+  // With expectations, only what is worse than accepted fails the gate.
+  if (document.expectations !== undefined) return document.expectations.worse.length > 0 || document.expectations.unexpected.length > 0;
   return document.summary.fail > 0 || document.summary.error > 0 || (document.run.strict && document.summary.nonStrict > 0);
 }

@@ -1,6 +1,7 @@
 /**
  * The verdict on one case and everything a report shows about it.
  */
+import type { CaseExpectation } from './expectations.js';
 
 /** Verdicts, from PROTOCOL-level failure to a harness problem. */
 export type Verdict = 'pass' | 'fail' | 'non-strict' | 'info' | 'error' | 'skipped';
@@ -36,4 +37,6 @@ export interface CaseResult {
   /** The stream fed or captured (hex, at most 64 KiB), for non-pass cases' hex dumps. */
   readonly streamHex?: string;
   readonly streamLength?: number;
+  /** With `--expect`: the verdict the project accepts for this case and how this one compares. */
+  readonly expectation?: CaseExpectation;
 }
