@@ -3,10 +3,18 @@
  * exit 0 when nothing failed (1 otherwise). With `--expect FILE`, the cases are compared with
  * the verdicts the project accepts, and only what is worse than accepted fails.
  */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import type { KeyObject } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundledVersion } from './version.js';
 import { referenceImplementation } from '../adapters/bundled-implementations.js';
+import type { Implementation } from '../adapters/implementation.js';
+import { programFiles } from '../certify/program-files.js';
+import { CERTIFICATE_FORMAT, ed25519PrivateKey, sha256, signCertificate, type CertificateBody } from '../reports/certificate.js';
+import { renderBadge, renderCertificatePage } from '../reports/render-certificate.js';
+import { writeFileAtomically } from '../reports/write-report.js';
 import { CATALOGUE } from '../catalogue/index.js';
 import type { CatalogueCase } from '../catalogue/catalogue-case.js';
 import { certify, DEFAULT_MAX_TIMEOUTS, type Interruption } from '../certify/certify.js';
@@ -22,14 +30,14 @@ import { UsageError, type ParsedArguments } from './arguments.js';
 import { checkPrograms, confinementOf, implementationOf, oracleOf, ownerOf, profileOf, publishReport, whole } from './implementation-options.js';
 import { progressReporter } from './progress.js';
 
-export const CERTIFY_FLAGS = ['--strict', '--keep-sandboxes', '--slow-path', '--no-sandbox', '--keep-going', '--help'];
-export const CERTIFY_VALUES = ['--receiver', '--sender', '--impl', '--profile', '--only', '--out', '--jobs', '--uid', '--gid', '--time-limit', '--memory-limit', '--bind-ro', '--max-timeouts', '--oracle', '--expect', '--write-expectations'];
+export const CERTIFY_FLAGS = ['--strict', '--keep-sandboxes', '--slow-path', '--no-sandbox', '--keep-going', '--certificate', '--help'];
+export const CERTIFY_VALUES = ['--receiver', '--sender', '--impl', '--profile', '--only', '--out', '--jobs', '--uid', '--gid', '--time-limit', '--memory-limit', '--bind-ro', '--max-timeouts', '--oracle', '--expect', '--write-expectations', '--signing-key'];
 
 export const CERTIFY_USAGE = `usage: qfc certify [--impl MANIFEST | --receiver CMD [--sender CMD] | --sender CMD]
                    [--profile default|allow-all-names|unsafe-symlinks] [--only ID|GLOB]... [--strict]
                    [--out DIR] [--jobs N] [--uid N [--gid N]] [--time-limit MS] [--memory-limit MIB] [--bind-ro PATH]...
                    [--oracle spec|upstream] [--max-timeouts K | --keep-going] [--no-sandbox] [--keep-sandboxes] [--slow-path]
-                   [--expect FILE] [--write-expectations FILE]
+                   [--expect FILE] [--write-expectations FILE] [--certificate [--signing-key ED25519.pem]]
   With no implementation, certifies the bundled reference pair. See INTERPRETING.md.`;
 
 export const REPLAY_USAGE = `usage: qfc replay [PATH...] [--impl MANIFEST | --receiver CMD] [--only ID|GLOB]... [--strict]
@@ -75,21 +83,76 @@ function describeExpectations(summary: NonNullable<ResultsDocument['expectations
   );
 }
 
-/** `--write-expectations FILE`: today's outcome as a starting file (temp file and rename). */
+/** `--write-expectations FILE`: today's outcome as a starting file (never half-written). */
 function writeExpectationsFile(path: string, results: ResultsDocument['cases']): void {
   const text = `${JSON.stringify({ $comment: 'qfc expectations: the verdict accepted for each case that does not pass, and why (INTERPRETING.md §4). Review every reason.', ...expectationsOf(results, new Date().toISOString().slice(0, 10)) }, null, 2)}\n`;
-  const temporary = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
+    writeFileAtomically(path, text);
   } catch (error) {
-    rmSync(temporary, { force: true });
     throw new UsageError(`--write-expectations ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }
 
+/** `--signing-key FILE`: an Ed25519 private key, read before anything runs. */
+function readSigningKey(path: string | undefined): KeyObject | null {
+  if (path === undefined) return null;
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--signing-key ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const key = ed25519PrivateKey(pem);
+  if (typeof key === 'string') throw new UsageError(`--signing-key ${path}: ${key}`);
+  return key;
+}
+
+/** The certificate of a published run, written beside its report with its page and badge. */
+function writeCertificate(out: string, document: ResultsDocument, implementation: Implementation, sources: CaseSources, selected: readonly CatalogueCase[], signingKey: KeyObject | null): string {
+  const fromCatalogue = new Set(sources.catalogue);
+  const bwrap = spawnSync('bwrap', ['--version'], { encoding: 'utf8' });
+  const { summary } = document;
+  const body: CertificateBody = {
+    format: CERTIFICATE_FORMAT,
+    suite: {
+      name: document.suite.name,
+      version: document.suite.version,
+      contract: document.suite.contract,
+      catalogueDigest: corpusDigest(selected.filter((testCase) => fromCatalogue.has(testCase))),
+      corpusDigest: corpusDigest(selected.filter((testCase) => !fromCatalogue.has(testCase))),
+    },
+    implementation: {
+      name: implementation.name,
+      receiver: document.implementation.receiver,
+      sender: document.implementation.sender,
+      openInVm: document.implementation.openInVm,
+      profile: document.implementation.profile,
+      programs: programFiles([implementation.receiver?.argv, implementation.sender?.argv, implementation.openInVm?.client, implementation.openInVm?.server].filter((argv): argv is readonly string[] => argv !== undefined)),
+    },
+    machine: { kernel: release(), bubblewrap: bwrap.status === 0 ? bwrap.stdout.trim() : null, node: process.version, arch: process.arch },
+    sandbox: document.implementation.sandbox,
+    summary,
+    strict: document.run.strict,
+    conforming: summary.fail === 0 && summary.error === 0 && !(document.run.strict && summary.nonStrict > 0),
+    date: document.run.startedAt,
+    results: { file: 'results.json', sha256: sha256(readFileSync(join(out, 'results.json'))) },
+  };
+  const certificate = signingKey === null ? body : signCertificate(body, signingKey);
+  writeFileAtomically(join(out, 'certificate.json'), `${JSON.stringify(certificate, null, 2)}\n`);
+  writeFileAtomically(join(out, 'certificate.html'), renderCertificatePage(certificate));
+  writeFileAtomically(join(out, 'badge.svg'), renderBadge(certificate));
+  return join(out, 'certificate.json');
+}
+
+/** Which cases come from the catalogue and which from the corpus (their digests are certified apart). */
+interface CaseSources {
+  readonly catalogue: readonly CatalogueCase[];
+  readonly corpus: readonly CatalogueCase[];
+}
+
 /** Run `cases` and write the report; returns the exit status. */
-async function runAndReport(args: ParsedArguments, cases: readonly CatalogueCase[], commandLine: string): Promise<number> {
+async function runAndReport(args: ParsedArguments, sources: CaseSources, commandLine: string): Promise<number> {
+  const cases = [...sources.catalogue, ...sources.corpus];
   const implementation = implementationOf(args);
   checkPrograms(implementation);
   const owner = ownerOf(args);
@@ -100,6 +163,8 @@ async function runAndReport(args: ParsedArguments, cases: readonly CatalogueCase
   if (selected.length === 0) throw new UsageError('no case matches --only/--profile');
   const maxTimeouts = args.flag('--keep-going') ? 0 : (whole(args.value('--max-timeouts'), '--max-timeouts', 1) ?? DEFAULT_MAX_TIMEOUTS);
   if (args.flag('--keep-going') && args.value('--max-timeouts') !== undefined) throw new UsageError('--keep-going and --max-timeouts cannot be combined');
+  const signingKey = readSigningKey(args.value('--signing-key'));
+  if (signingKey !== null && !args.flag('--certificate')) throw new UsageError('--signing-key signs a certificate: add --certificate');
   const expectFile = args.value('--expect');
   const expectations = expectFile === undefined ? null : readExpectations(resolve(expectFile), cases);
   const confinement = confinementOf(args);
@@ -143,6 +208,7 @@ async function runAndReport(args: ParsedArguments, cases: readonly CatalogueCase
   const out = publishReport(judged, args.value('--out'));
   const written = args.value('--write-expectations');
   if (written !== undefined) writeExpectationsFile(resolve(written), run.results);
+  const certificate = args.flag('--certificate') ? writeCertificate(out, judged, implementation, sources, selected, signingKey) : null;
   const { summary } = document;
   process.stdout.write(
     `qfc certify: ${implementation.name}: ${summary.total} cases: ${summary.pass} pass, ${summary.fail} fail, ${summary.nonStrict} non-strict, ${summary.info} info, ${summary.error} error, ${summary.skipped} skipped (${(run.ms / 1000).toFixed(1)} s, sandbox: ${document.implementation.sandbox})\n` +
@@ -150,6 +216,7 @@ async function runAndReport(args: ParsedArguments, cases: readonly CatalogueCase
   );
   if (judged.expectations !== undefined) process.stdout.write(describeExpectations(judged.expectations));
   if (written !== undefined) process.stdout.write(`expectations written: ${resolve(written)}\n`);
+  if (certificate !== null) process.stdout.write(`certificate: ${certificate}${signingKey === null ? ' (not signed: --signing-key KEY.pem signs it)' : ''}\n`);
   if (args.flag('--keep-sandboxes')) process.stdout.write(`sandboxes kept in ${run.sandboxBase}\n`);
   if (run.stoppedEarly !== null) process.stderr.write(`qfc: the run stopped early: ${run.stoppedEarly}\n`);
   if (interruption.signal !== null) return interruption.signal === 'SIGINT' ? 130 : 143;
@@ -160,7 +227,7 @@ export function certifyCommand(args: ParsedArguments, commandLine: string): Prom
   if (args.positional.length > 0) throw new UsageError(`qfc certify takes no positional argument ('${args.positional[0]}'); see qfc certify --help`);
   const corpus = readCorpus([join(PACKAGE_ROOT, 'corpus')], PACKAGE_ROOT);
   if (corpus.problems.length > 0) throw new UsageError(`the corpus has problems: ${corpus.problems[0]} (and ${corpus.problems.length - 1} more)`);
-  return runAndReport(args, [...CATALOGUE, ...corpus.cases], commandLine);
+  return runAndReport(args, { catalogue: CATALOGUE, corpus: corpus.cases }, commandLine);
 }
 
 export function replayCommand(args: ParsedArguments, commandLine: string): Promise<number> {
@@ -170,5 +237,5 @@ export function replayCommand(args: ParsedArguments, commandLine: string): Promi
   const corpus = readCorpus(paths, process.cwd());
   if (corpus.problems.length > 0) throw new UsageError(corpus.problems[0]!);
   if (corpus.cases.length === 0) throw new UsageError('no corpus case (.qfc with its .json) under the given paths');
-  return runAndReport(args, corpus.cases, commandLine);
+  return runAndReport(args, { catalogue: [], corpus: corpus.cases }, commandLine);
 }

@@ -5,22 +5,17 @@
  * also writes diff.md and diff.json there (each whole or not at all). Exit 1 when NEW has a
  * regression, 0 otherwise, 2 on bad usage or an unreadable file.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { diffResults } from '../reports/diff-results.js';
 import { readResults } from '../reports/read-results.js';
 import { renderDiff } from '../reports/render-diff.js';
+import { writeFileAtomically } from '../reports/write-report.js';
 import { UsageError, type ParsedArguments } from './arguments.js';
 
 export const DIFF_USAGE = 'usage: qfc diff OLD NEW [--out DIR] [--json]   (each a results.json or a report directory)';
 export const DIFF_FLAGS = ['--json', '--help'];
 export const DIFF_VALUES = ['--out'];
-
-function writeWhole(path: string, text: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
-}
 
 export function diffCommand(args: ParsedArguments): { text: string; status: number } {
   const [oldPath, newPath, ...extra] = args.positional;
@@ -36,8 +31,8 @@ export function diffCommand(args: ParsedArguments): { text: string; status: numb
     const dir = resolve(out);
     try {
       mkdirSync(dir, { recursive: true });
-      writeWhole(join(dir, 'diff.md'), markdown);
-      writeWhole(join(dir, 'diff.json'), json);
+      writeFileAtomically(join(dir, 'diff.md'), markdown);
+      writeFileAtomically(join(dir, 'diff.json'), json);
     } catch (error) {
       throw new UsageError(`--out ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }

@@ -16,6 +16,8 @@ import { CORPUS_USAGE, CORPUS_VALUES, corpusCommand } from './corpus-command.js'
 import { PREDICT_USAGE, predictCommand } from './predict-command.js';
 import { REPORT_USAGE, reportCommand } from './report-command.js';
 import { DIFF_FLAGS, DIFF_USAGE, DIFF_VALUES, diffCommand } from './diff-command.js';
+import { MATRIX_FLAGS, MATRIX_USAGE, MATRIX_VALUES, matrixCommand } from './matrix-command.js';
+import { CERTIFICATE_FLAGS, CERTIFICATE_USAGE, CERTIFICATE_VALUES, certificateCommand } from './certificate-command.js';
 import { bundledVersion } from './version.js';
 import { InitProgramError } from '../sandbox/init-program.js';
 
@@ -27,6 +29,8 @@ commands:
   fuzz           fuzzing of an implementation (fast-check or Jazzer.js); saves what it finds in the corpus
   report         render a report again from its results.json
   diff OLD NEW   what changed between two runs: regressions, fixed cases, added and removed cases
+  matrix RUN...  several runs side by side (HTML with filters, and Markdown)
+  certificate    verify a certificate (qfc certify --certificate), or make a signing key pair
   corpus add     store a stream as a corpus case with its expectation
   predict FILE   what the spec predicts a receiver does with a stream
   clauses        list every requirement of the spec with its id
@@ -60,6 +64,16 @@ async function run(argv: readonly string[]): Promise<{ text: string; status: num
       const args = parseArguments(rest, DIFF_FLAGS, DIFF_VALUES);
       if (args.flag('--help')) return done(DIFF_USAGE);
       const { text, status } = diffCommand(args);
+      return done(text, status);
+    }
+    case 'matrix': {
+      const args = parseArguments(rest, MATRIX_FLAGS, MATRIX_VALUES);
+      return done(args.flag('--help') ? MATRIX_USAGE : matrixCommand(args));
+    }
+    case 'certificate': {
+      const args = parseArguments(rest, CERTIFICATE_FLAGS, CERTIFICATE_VALUES);
+      if (args.flag('--help')) return done(CERTIFICATE_USAGE);
+      const { text, status } = certificateCommand(args);
       return done(text, status);
     }
     case 'corpus': {

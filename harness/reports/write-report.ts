@@ -26,11 +26,16 @@ export function renderReport(document: ResultsDocument): Record<string, string> 
   };
 }
 
-/** Write one file so that it is never seen half-written. */
-export function writeFileAtomically(path: string, content: string): void {
+/** Write one file so that it is never seen half-written (`mode` from its creation: a private key is never readable by others). */
+export function writeFileAtomically(path: string, content: string, mode = 0o644): void {
   const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
-  writeFileSync(temporary, content);
-  renameSync(temporary, path);
+  try {
+    writeFileSync(temporary, content, { mode });
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }
 
 /** Write the report into `directory` (created if missing). */

@@ -46,7 +46,8 @@ function isHome(path: string): boolean {
   return BROAD.has(path) || /^\/home\/[^/]+$/.test(path);
 }
 
-function executableInPath(name: string): string | null {
+/** The executable file `name` is in PATH (absolute entries only), or null. */
+export function executableInPath(name: string): string | null {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (dir === '' || !isAbsolute(dir)) continue;
     const candidate = join(dir, name);
@@ -61,7 +62,7 @@ function executableInPath(name: string): string | null {
 }
 
 /** The interpreter a script names on its `#!` line, or null. */
-function interpreterOf(path: string): string | null {
+export function interpreterOf(path: string): string | null {
   let fd: number;
   try {
     fd = openSync(path, 'r');
