@@ -43,6 +43,8 @@ export interface Implementation {
   readonly memoryLimitMiB: number;
   /** Host paths the programs need beyond what qfc shows them (`--bind-ro`, manifest `bindRo`). */
   readonly bindRo: readonly string[];
+  /** Manifest `coverage.gcov`: the build directory of a C implementation built with --coverage (absolute). */
+  readonly gcovDir?: string;
 }
 
 /** Upstream-style flags, used for `--receiver CMD` and by the reference receiver. */

@@ -68,7 +68,7 @@ export function parseManifest(text: string, base: string): Implementation {
     throw new ManifestError(`not JSON: ${(error as Error).message}`);
   }
   const manifest = object(json, 'the manifest');
-  only(manifest, 'the manifest', ['$schema', 'contract', 'name', 'timeLimitMs', 'memoryLimitMiB', 'bindRo', 'receiver', 'sender', 'openInVm']);
+  only(manifest, 'the manifest', ['$schema', 'contract', 'name', 'timeLimitMs', 'memoryLimitMiB', 'bindRo', 'receiver', 'sender', 'openInVm', 'coverage']);
   if (typeof manifest.contract !== 'number' || !ACCEPTED_CONTRACTS.includes(manifest.contract)) throw new ManifestError(`contract must be one of ${ACCEPTED_CONTRACTS.join(', ')} (this qfc implements INTERPRETING.md version ${CONTRACT_VERSION})`);
   if (typeof manifest.name !== 'string' || manifest.name === '') throw new ManifestError('name must be a non-empty string');
   const timeLimitMs = manifest.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
@@ -110,7 +110,14 @@ export function parseManifest(text: string, base: string): Implementation {
     openInVm = { client: argv(section.client, 'openInVm.client', base), server: argv(section.server, 'openInVm.server', base) };
   }
   if (receiver === null && sender === null && openInVm === null) throw new ManifestError('the manifest names no program (receiver, sender or openInVm)');
-  return { name: manifest.name, receiver, sender, openInVm, timeLimitMs, memoryLimitMiB, bindRo };
+  let gcovDir: string | undefined;
+  if (manifest.coverage !== undefined) {
+    const section = object(manifest.coverage, 'coverage');
+    only(section, 'coverage', ['gcov']);
+    if (typeof section.gcov !== 'string' || section.gcov === '') throw new ManifestError('coverage.gcov must be the build directory of a program built with --coverage');
+    gcovDir = resolve(base, section.gcov);
+  }
+  return { name: manifest.name, receiver, sender, openInVm, timeLimitMs, memoryLimitMiB, bindRo, ...(gcovDir === undefined ? {} : { gcovDir }) };
 }
 
 /** Read the manifest at `path`. */

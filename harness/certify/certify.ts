@@ -19,7 +19,7 @@ import type { Oracle } from '../verdicts/judge-receiver.js';
 import { runEditorCase } from './run-editor-case.js';
 import { runReceiverCase } from './run-receiver-case.js';
 import { runSenderCase } from './run-sender-case.js';
-import { openLanes, visiblePaths, type RunSettings } from './run-settings.js';
+import { openLanes, visiblePaths, type CoverageCollection, type RunSettings } from './run-settings.js';
 
 /** Asked from outside (a signal handler) to stop the run. */
 export interface Interruption {
@@ -47,6 +47,8 @@ export interface CertifyOptions {
   readonly interruption?: Interruption;
   /** Called after each case, in completion order. */
   readonly onResult?: (result: CaseResult, done: number, total: number) => void;
+  /** `--coverage`: where the programs write coverage data and how they are told. */
+  readonly coverage?: CoverageCollection | null;
 }
 
 export interface CertifyRun {
@@ -92,6 +94,7 @@ export async function certify(options: CertifyOptions): Promise<CertifyRun> {
     keepSandboxes: options.keepSandboxes,
     visiblePaths: visiblePaths([options.implementation, options.reference]),
     oracle: options.oracle ?? 'spec',
+    coverage: options.coverage ?? null,
   };
   const lanes = openLanes(settings, options.slowPath ?? false);
   settings = { ...settings, lanes, referenceInProcess: !(options.slowPath ?? false) };

@@ -40,6 +40,14 @@ export interface RunSettings {
    * next case, and what resists is a note on its own case.
    */
   readonly trash?: TrashBin | null;
+  /** `--coverage`: where the implementation's programs write coverage data, and how they are told. */
+  readonly coverage?: CoverageCollection | null;
+}
+
+/** What the programs of a `--coverage` run get: writable directories and variables. */
+export interface CoverageCollection {
+  readonly writable: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
 }
 
 /** The sandbox lanes for `settings`' receiver runs, or null where each run gets its own sandbox. */
@@ -49,6 +57,7 @@ export function openLanes(settings: RunSettings, slowPath: boolean): LanePool | 
     base: settings.base,
     env: programEnvironment(),
     visiblePaths: settings.visiblePaths,
+    ...(settings.coverage == null ? {} : { writablePaths: settings.coverage.writable }),
     ...(settings.owner === null ? {} : { uid: settings.owner.uid, gid: settings.owner.gid, owner: settings.owner }),
   });
 }
@@ -70,10 +79,11 @@ export function receivingUser(settings: RunSettings): { uid: number; gid: number
 }
 
 /** How every program of a run is contained: confinement, visible paths, memory cap and user. */
-export function containment(settings: RunSettings): Pick<ContainedRun, 'confinement' | 'visiblePaths' | 'memoryLimit' | 'uid' | 'gid'> {
+export function containment(settings: RunSettings): Pick<ContainedRun, 'confinement' | 'visiblePaths' | 'memoryLimit' | 'uid' | 'gid' | 'writablePaths' | 'extraEnv'> {
   return {
     confinement: settings.confinement,
     visiblePaths: settings.visiblePaths,
+    ...(settings.coverage == null ? {} : { writablePaths: settings.coverage.writable, extraEnv: settings.coverage.env }),
     memoryLimit: settings.implementation.memoryLimitMiB * 1024 * 1024,
     ...(settings.owner === null ? {} : { uid: settings.owner.uid, gid: settings.owner.gid }),
   };

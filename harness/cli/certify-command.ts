@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { bundledVersion } from './version.js';
 import { referenceImplementation } from '../adapters/bundled-implementations.js';
 import type { Implementation } from '../adapters/implementation.js';
+import { prepareCoverage, type CoverageRun } from '../certify/implementation-coverage.js';
 import { programFiles } from '../certify/program-files.js';
 import { CERTIFICATE_FORMAT, ed25519PrivateKey, sha256, signCertificate, type CertificateBody } from '../reports/certificate.js';
 import { renderBadge, renderCertificatePage } from '../reports/render-certificate.js';
@@ -30,19 +31,19 @@ import { UsageError, type ParsedArguments } from './arguments.js';
 import { checkPrograms, confinementOf, implementationOf, oracleOf, ownerOf, profileOf, publishReport, whole } from './implementation-options.js';
 import { progressReporter } from './progress.js';
 
-export const CERTIFY_FLAGS = ['--strict', '--keep-sandboxes', '--slow-path', '--no-sandbox', '--keep-going', '--certificate', '--help'];
+export const CERTIFY_FLAGS = ['--strict', '--keep-sandboxes', '--slow-path', '--no-sandbox', '--keep-going', '--certificate', '--coverage', '--help'];
 export const CERTIFY_VALUES = ['--receiver', '--sender', '--impl', '--profile', '--only', '--out', '--jobs', '--uid', '--gid', '--time-limit', '--memory-limit', '--bind-ro', '--max-timeouts', '--oracle', '--expect', '--write-expectations', '--signing-key'];
 
 export const CERTIFY_USAGE = `usage: qfc certify [--impl MANIFEST | --receiver CMD [--sender CMD] | --sender CMD]
                    [--profile default|allow-all-names|unsafe-symlinks] [--only ID|GLOB]... [--strict]
                    [--out DIR] [--jobs N] [--uid N [--gid N]] [--time-limit MS] [--memory-limit MIB] [--bind-ro PATH]...
                    [--oracle spec|upstream] [--max-timeouts K | --keep-going] [--no-sandbox] [--keep-sandboxes] [--slow-path]
-                   [--expect FILE] [--write-expectations FILE] [--certificate [--signing-key ED25519.pem]]
+                   [--expect FILE] [--write-expectations FILE] [--certificate [--signing-key ED25519.pem]] [--coverage]
   With no implementation, certifies the bundled reference pair. See INTERPRETING.md.`;
 
 export const REPLAY_USAGE = `usage: qfc replay [PATH...] [--impl MANIFEST | --receiver CMD] [--only ID|GLOB]... [--strict]
                   [--out DIR] [--jobs N] [--uid N [--gid N]] [--time-limit MS] [--memory-limit MIB] [--bind-ro PATH]...
-                  [--oracle spec|upstream] [--max-timeouts K | --keep-going] [--no-sandbox] [--expect FILE] [--write-expectations FILE]
+                  [--oracle spec|upstream] [--max-timeouts K | --keep-going] [--no-sandbox] [--expect FILE] [--write-expectations FILE] [--coverage]
   Runs the corpus (default: corpus/), or the given .qfc files and directories, against a receiver.`;
 
 /** The expectations file at `path`, checked against every case the suite has (not only those selected). */
@@ -171,6 +172,40 @@ async function runAndReport(args: ParsedArguments, sources: CaseSources, command
   const reference = referenceImplementation();
   const containment = await describeContainment(implementation, reference, confinement, owner);
   const interruption: Interruption = { signal: null };
+  let coverage: CoverageRun | null = null;
+  if (args.flag('--coverage')) {
+    try {
+      coverage = prepareCoverage(implementation, owner);
+    } catch (error) {
+      throw new UsageError(`--coverage: ${(error as Error).message}`);
+    }
+  }
+  try {
+    return await runCoveredAndReport(args, sources, selected, commandLine, { implementation, owner, profile, strict, jobs, maxTimeouts, expectations, confinement, reference, containment, interruption, coverage, signingKey });
+  } finally {
+    coverage?.dispose();
+  }
+}
+
+/** What runAndReport settled before running. */
+interface RunPlan {
+  readonly implementation: Implementation;
+  readonly owner: ReturnType<typeof ownerOf>;
+  readonly profile: ReturnType<typeof profileOf>;
+  readonly strict: boolean;
+  readonly jobs: number;
+  readonly maxTimeouts: number;
+  readonly expectations: { path: string; entries: readonly Expectation[] } | null;
+  readonly confinement: ReturnType<typeof confinementOf>;
+  readonly reference: Implementation;
+  readonly containment: Awaited<ReturnType<typeof describeContainment>>;
+  readonly interruption: Interruption;
+  readonly coverage: CoverageRun | null;
+  readonly signingKey: KeyObject | null;
+}
+
+async function runCoveredAndReport(args: ParsedArguments, sources: CaseSources, selected: readonly CatalogueCase[], commandLine: string, plan: RunPlan): Promise<number> {
+  const { implementation, owner, profile, strict, jobs, maxTimeouts, expectations, confinement, reference, containment, interruption, coverage, signingKey } = plan;
   const run = await whileInterruptible(interruption, () =>
     certify({
       implementation,
@@ -185,6 +220,7 @@ async function runAndReport(args: ParsedArguments, sources: CaseSources, command
       oracle: oracleOf(args),
       interruption,
       onResult: progressReporter(),
+      coverage: coverage?.collection ?? null,
     }),
   );
   const document: ResultsDocument = {
@@ -204,8 +240,11 @@ async function runAndReport(args: ParsedArguments, sources: CaseSources, command
     },
     cases: run.results,
   };
-  const judged = expectations === null ? document : withExpectations(document, expectations.entries, expectations.path);
-  const out = publishReport(judged, args.value('--out'));
+  const withGate = expectations === null ? document : withExpectations(document, expectations.entries, expectations.path);
+  let out = publishReport(withGate, args.value('--out'));
+  // The coverage view goes into the report directory, known only once it is written.
+  const judged: ResultsDocument = coverage === null ? withGate : { ...withGate, coverage: coverage.finish(out) };
+  if (coverage !== null) out = publishReport(judged, out);
   const written = args.value('--write-expectations');
   if (written !== undefined) writeExpectationsFile(resolve(written), run.results);
   const certificate = args.flag('--certificate') ? writeCertificate(out, judged, implementation, sources, selected, signingKey) : null;

@@ -53,6 +53,16 @@ function expectationsSection(gate: NonNullable<ResultsDocument['expectations']>)
   return `<h2>Expectations</h2><p><code>${esc(gate.file)}</code></p><table class="expectations">${rows.map(([label, value]) => `<tr><th>${esc(label!)}</th><td>${value}</td></tr>`).join('')}</table>`;
 }
 
+/** How much of the implementation the run exercised (`--coverage`), in total and per file. */
+function coverageSection(coverage: NonNullable<ResultsDocument['coverage']>): string {
+  if (coverage.problem !== null) return `<h2>Coverage</h2><p class="fail" id="coverage">${esc(coverage.tool)}: ${esc(coverage.problem)}</p>`;
+  const pct = (entry: { covered: number; total: number; pct: number }): string => `${entry.pct} % (${entry.covered}/${entry.total})`;
+  const rows = coverage.files.map((file) => `<tr><td><code>${esc(file.file)}</code></td><td>${pct(file.lines)}</td><td>${pct(file.branches)}</td><td>${pct(file.functions)}</td></tr>`).join('\n');
+  return `<h2>Coverage</h2>
+<p id="coverage">The cases exercise <strong>${coverage.branches.pct} %</strong> of the branches of the implementation (${coverage.branches.covered} of ${coverage.branches.total}), ${coverage.lines.pct} % of its lines and ${coverage.functions.pct} % of its functions (${esc(coverage.tool)})${coverage.html === null ? '' : ` — <a href="${esc(coverage.html)}">coverage view</a>`}.</p>
+<table class="coverage"><thead><tr><th>file</th><th>lines</th><th>branches</th><th>functions</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
 function caseDetail(result: CaseResult): string {
   const violations = result.violations.length === 0 ? '' : `<h4>Violations</h4><ul class="violations">${result.violations.map((v) => `<li><code>${esc(v.clause)}</code> ${esc(v.detail)}</li>`).join('')}</ul>`;
   const notes = result.notes.length === 0 ? '' : `<h4>Notes</h4><ul>${result.notes.map((note) => `<li>${esc(note)}</li>`).join('')}</ul>`;
@@ -152,6 +162,7 @@ export function renderHtml(document: ResultsDocument): string {
 <p class="${runFailed(document) ? 'fail' : 'pass'}"><strong>${verdictLine}</strong> — ${summary.total} ${fuzz ? 'runs' : 'cases'}: ${summary.pass} pass, ${summary.fail} fail, ${summary.nonStrict} non-strict, ${summary.info} info, ${summary.error} error, ${summary.skipped} skipped, in ${(run.ms / 1000).toFixed(1)} s.</p>
 <table>${line('receiver', implementation.receiver)}${line('sender', implementation.sender)}${line('OpenInVM', implementation.openInVm)}${line('profile', implementation.profile)}${line('sandbox', implementation.sandbox)}${run.stoppedEarly === undefined ? '' : line('stopped early', run.stoppedEarly)}${run.cleanupProblems === undefined || run.cleanupProblems.length === 0 ? '' : line('cleanup', run.cleanupProblems.join('; '))}${line('suite', `${suite.name} ${suite.version}, contract ${suite.contract}, ${suite.corpusDigest}`)}${line('run', `${run.startedAt}, ${run.jobs} jobs, uid ${run.uid}${run.strict ? ', strict' : ''}: ${run.command}`)}</table>
 ${gate === undefined ? '' : expectationsSection(gate)}
+${document.coverage === undefined ? '' : coverageSection(document.coverage)}
 ${fuzz ? engineSection(engine) : ''}
 <h2>${fuzz ? 'By input family' : 'By category'}</h2>
 <table><thead><tr><th>${fuzz ? 'family' : 'category'}</th>${VERDICTS.map((verdict) => `<th class="${verdict}">${verdict}</th>`).join('')}</tr></thead><tbody>${counts}</tbody></table>

@@ -47,6 +47,15 @@ function engineLines(engine: EngineReport): string[] {
   return lines;
 }
 
+/** How much of the implementation the run exercised (`--coverage`). */
+function coverageLines(coverage: NonNullable<ResultsDocument['coverage']>): string[] {
+  if (coverage.problem !== null) return ['', `coverage (${coverage.tool}): ${cell(coverage.problem)}`];
+  return [
+    '',
+    `coverage (${coverage.tool}): the cases exercise **${coverage.branches.pct} %** of the branches of the implementation (${coverage.branches.covered} of ${coverage.branches.total}), ${coverage.lines.pct} % of its lines, ${coverage.functions.pct} % of its functions${coverage.html === null ? '' : ` — [coverage view](${coverage.html})`}`,
+  ];
+}
+
 /** The run against its expectations: regressions first, then what got better. */
 function expectationLines(gate: NonNullable<ResultsDocument['expectations']>): string[] {
   const ids = (list: readonly string[]): string => list.map((id) => `\`${id}\``).join(', ');
@@ -83,6 +92,7 @@ export function renderSummary(document: ResultsDocument): string {
     ...(document.run.stoppedEarly === undefined ? [] : ['', `⚠️ the run stopped early: ${cell(document.run.stoppedEarly)}`]),
     ...(document.run.cleanupProblems === undefined || document.run.cleanupProblems.length === 0 ? [] : ['', `⚠️ cleanup: ${cell(document.run.cleanupProblems.join('; '))}`]),
     ...(gate === undefined ? [] : expectationLines(gate)),
+    ...(document.coverage === undefined ? [] : coverageLines(document.coverage)),
     ...(engine === undefined ? [] : engineLines(engine)),
     '',
     `| ${engine === undefined ? 'category' : 'input family'} | ${VERDICTS.join(' | ')} |`,

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Implementation } from '../adapters/implementation.js';
 import type { CatalogueCase } from '../catalogue/catalogue-case.js';
 import type { SandboxPaths } from '../sandbox/sandbox-root.js';
+import type { CoverageSummary } from '../certify/implementation-coverage.js';
 import type { CaseResult, Verdict } from '../verdicts/case-result.js';
 
 export interface ResultsDocument {
@@ -30,6 +31,8 @@ export interface ResultsDocument {
   readonly engine?: EngineReport;
   /** With `--expect`: the file and the cases by outcome (`category/id`; expected cases only counted). */
   readonly expectations?: ExpectationsSummary;
+  /** With `--coverage`: how much of the implementation the run exercised. */
+  readonly coverage?: CoverageSummary;
 }
 
 /** How a run compared with its expectations file. */

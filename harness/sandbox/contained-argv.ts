@@ -91,7 +91,7 @@ export function containedArgv(run: ContainedRun, fifos: FifoPair | null, init: s
 }
 
 /** What a sandbox lane is started with: the same sandbox as a single run's, for programs to come. */
-export type LaneSandbox = Pick<ContainedRun, 'writableRoot' | 'visiblePaths' | 'readOnlyTmp' | 'uid' | 'gid'>;
+export type LaneSandbox = Pick<ContainedRun, 'writableRoot' | 'visiblePaths' | 'readOnlyTmp' | 'uid' | 'gid' | 'writablePaths'>;
 
 /** The FIFOs of a lane: a third one carries each run's stderr, since the lane's own outlives runs. */
 export interface LaneFifos extends FifoPair {
@@ -130,6 +130,7 @@ function bwrapArgs(run: LaneSandbox & Pick<ContainedRun, 'cwd'>, fifos: FifoPair
     '--bind', run.writableRoot, run.writableRoot,
     '--bind', run.writableRoot, SANDBOX_ALIAS,
     '--ro-bind', fifos.dir, fifos.dir,
+    ...(run.writablePaths ?? []).flatMap((path) => ['--bind', path, path]),
     // /dev/shm too: a receiver writes nowhere but its target (and a lane's next run must not
     // find what this one left in a tmpfs qfc cannot reset from outside).
     ...(run.readOnlyTmp === true ? ['--remount-ro', '/tmp', '--remount-ro', '/dev/shm'] : []),

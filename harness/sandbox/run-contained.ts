@@ -62,6 +62,13 @@ export interface ContainedRun {
   readonly uid?: number;
   readonly gid?: number;
   /**
+   * Host directories the program may write besides its sandbox root (`qfc certify --coverage`:
+   * where its coverage data goes), bound at the same path. Nothing else of the host is writable.
+   */
+  readonly writablePaths?: readonly string[];
+  /** Variables added to `env` for every program of the run (`--coverage`: NODE_V8_COVERAGE). */
+  readonly extraEnv?: Readonly<Record<string, string>>;
+  /**
    * Run in this sandbox lane instead of a bubblewrap of its own (sandbox-lane.ts): the lane's
    * sandbox root, user, visible paths and read-only /tmp are the run's.
    */
@@ -147,8 +154,9 @@ function failedProcess(result: ContainedResult): ContainedProcess {
  * in `run.lane` when it names one (the lane's sandbox root must be `run.writableRoot`),
  * otherwise in a bubblewrap of its own.
  */
-export function startContained(run: ContainedRun): ContainedProcess {
+export function startContained(given: ContainedRun): ContainedProcess {
   const started = Date.now();
+  const run = given.extraEnv === undefined ? given : { ...given, env: { ...given.env, ...given.extraEnv } };
   let launch: ProgramLaunch;
   try {
     launch = run.lane === undefined ? launchFresh(run) : run.lane.launch(run);

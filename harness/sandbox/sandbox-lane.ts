@@ -175,6 +175,7 @@ export class SandboxLane {
     if (run.writableRoot !== this.sandbox.root) throw new Error('a run given to a sandbox lane must use the lane\'s sandbox root');
     if (run.readOnlyTmp !== true || run.confinement !== 'bwrap') throw new Error('a sandbox lane serves confined receiver runs only (read-only /tmp)');
     if ((run.uid ?? null) !== (this.options.uid ?? null)) throw new Error('a run given to a sandbox lane must run as the lane\'s user');
+    if ((run.writablePaths ?? []).join('\0') !== (this.options.writablePaths ?? []).join('\0')) throw new Error('a run given to a sandbox lane must write where the lane lets it write');
     const number = ++this.runs;
     const fields = [
       'run',
