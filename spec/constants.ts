@@ -52,6 +52,14 @@ export const PATH_MAX = 4096;
 /** Largest valid nanosecond field; upstream rejects anything above it. */
 export const MAX_NSEC = 999_999_999;
 
+/**
+ * The nanosecond values utimensat gives a meaning of its own ("now", "leave as it is"), both
+ * above MAX_NSEC: a receiver that forwards header times unchecked honours them instead of
+ * refusing them (upstream did until qubes-linux-utils da18bd6).
+ */
+export const UTIME_NOW = 2 ** 30 - 1;
+export const UTIME_OMIT = 2 ** 30 - 2;
+
 /** `filelen` above this is refused: sizes are signed 64-bit elsewhere in the receiver. */
 export const MAX_FILE_LENGTH = 2n ** 63n - 1n;
 

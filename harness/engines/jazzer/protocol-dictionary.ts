@@ -42,6 +42,8 @@ import {
   S_IFREG,
   S_IFSOCK,
   SET_ID_BITS,
+  UTIME_NOW,
+  UTIME_OMIT,
   U32_MAX,
   U64_MAX,
 } from '../../../spec/constants.js';
@@ -54,13 +56,6 @@ import { CHARSET_SAMPLES, ESCAPE_NAMES, OUTSIDE_PATHS, RELATED_NAMES, TRAVERSAL_
 const MAX_ENTRY_LENGTH = 64;
 /** Labels are cut here: they only tell a reader of the file what an entry is. */
 const MAX_LABEL_LENGTH = 80;
-
-/**
- * Linux's nanosecond values that make `utimensat` set the time to now or leave it alone:
- * a receiver that passes the header's nanoseconds through unchecked changes meaning here.
- */
-const UTIME_NOW = 2 ** 30 - 1;
-const UTIME_OMIT = 2 ** 30 - 2;
 
 /** The permission sets that files carry in practice; set-id variants are added from SET_ID_BITS. */
 const COMMON_PERMISSIONS = [0o644, 0o755, 0o777] as const;
