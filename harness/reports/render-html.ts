@@ -8,7 +8,7 @@
  */
 import type { CaseResult, Verdict } from '../verdicts/case-result.js';
 import { annotatedHexDump } from './annotated-hex-dump.js';
-import { runFailed, type EngineReport, type ResultsDocument } from './results-document.js';
+import { bySeverity, runFailed, type EngineReport, type ResultsDocument } from './results-document.js';
 import { countRows } from './render-summary.js';
 
 const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'non-strict', 'info', 'error', 'skipped'];
@@ -29,6 +29,23 @@ function hexDump(result: CaseResult): string {
     .map((block) => `<tr><td class="offset">${block.offset}</td><td class="label">${esc(block.label)}</td><td><pre>${esc(block.lines.join('\n'))}</pre></td></tr>`)
     .join('\n');
   return `<h4>Stream (${result.streamLength ?? 0} bytes)</h4>${shortened}<table class="hexdump"><thead><tr><th>offset</th><th>field</th><th>bytes</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+/** Every clause with the cases that cite it and their verdicts, worst first. */
+function clauseSection(cases: readonly CaseResult[]): string {
+  const byClause = new Map<string, CaseResult[]>();
+  for (const result of cases) for (const clause of result.clauses) byClause.set(clause, [...(byClause.get(clause) ?? []), result]);
+  const rows = [...byClause]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([clause, cited]) => {
+      const worst = bySeverity(cited)[0]?.verdict ?? 'pass';
+      const links = [...bySeverity(cited), ...cited.filter((result) => result.verdict === 'pass' || result.verdict === 'skipped')]
+        .map((result) => `<span class="verdict ${esc(result.verdict)}" title="${esc(result.verdict)}">${result.verdict === 'pass' || result.verdict === 'skipped' ? esc(result.id) : `<a href="#case-${esc(result.id)}">${esc(result.id)}</a>`}</span>`)
+        .join(' ');
+      return `<tr data-worst="${esc(worst)}"><td><code>${esc(clause)}</code></td><td>${cited.length}</td><td>${links}</td></tr>`;
+    })
+    .join('\n');
+  return `<h2>By clause</h2><table id="clauses"><thead><tr><th>clause</th><th>cases</th><th>verdicts</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** How each outcome against an expectation reads. */
@@ -150,7 +167,8 @@ export function renderHtml(document: ResultsDocument): string {
   const counts = countRows(document)
     .map(([category, row]) => `<tr><th>${esc(category)}</th>${VERDICTS.map((verdict) => `<td class="count ${verdict}">${row[verdict] || ''}</td>`).join('')}</tr>`)
     .join('\n');
-  const notable = document.cases.filter((result) => result.verdict !== 'pass' && result.verdict !== 'skipped');
+  // What matters first: failures, then harness errors, then the softer verdicts (a fuzz report keeps its findings first).
+  const notable = fuzz ? document.cases.filter((result) => result.verdict !== 'pass' && result.verdict !== 'skipped') : bySeverity(document.cases);
   const all = document.cases
     .map((result) => `<tr data-verdict="${esc(result.verdict)}"><td><span class="verdict ${esc(result.verdict)}">${esc(result.verdict)}</span></td><td>${result.verdict === 'pass' || result.verdict === 'skipped' ? '' : '<a href="#case-' + esc(result.id) + '">'}${esc(result.category)}/${esc(result.id)}${result.verdict === 'pass' || result.verdict === 'skipped' ? '' : '</a>'}</td><td>${esc(result.title)}</td><td>${result.ms}</td></tr>`)
     .join('\n');
@@ -168,6 +186,7 @@ ${fuzz ? engineSection(engine) : ''}
 <table><thead><tr><th>${fuzz ? 'family' : 'category'}</th>${VERDICTS.map((verdict) => `<th class="${verdict}">${verdict}</th>`).join('')}</tr></thead><tbody>${counts}</tbody></table>
 <h2>${fuzz ? 'Findings and samples' : 'Cases that are not a pass'} (${notable.length})</h2>
 ${notable.map(caseDetail).join('\n') || '<p>None.</p>'}
+${fuzz ? '' : clauseSection(document.cases)}
 <h2>All cases</h2>
 <div class="filters">${['all', ...VERDICTS].map((verdict) => `<button type="button" data-show="${verdict}">${verdict}</button>`).join('')}</div>
 <table id="all"><thead><tr><th>verdict</th><th>case</th><th>title</th><th>ms</th></tr></thead><tbody>${all}</tbody></table>

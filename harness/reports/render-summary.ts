@@ -4,7 +4,7 @@
  * commands, and the MUST clauses it never reached.
  */
 import type { CaseResult, Verdict } from '../verdicts/case-result.js';
-import { runFailed, type EngineReport, type ResultsDocument } from './results-document.js';
+import { bySeverity, runFailed, type EngineReport, type ResultsDocument } from './results-document.js';
 
 const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'non-strict', 'info', 'error', 'skipped'];
 const SHOWN = 30;
@@ -99,7 +99,7 @@ export function renderSummary(document: ResultsDocument): string {
     `| --- | ${VERDICTS.map(() => '---:').join(' | ')} |`,
     ...countRows(document).map(([category, row]) => `| ${cell(category)} | ${VERDICTS.map((verdict) => row[verdict]).join(' | ')} |`),
   ];
-  const notable = document.cases.filter((result) => result.verdict === 'fail' || result.verdict === 'error' || result.verdict === 'non-strict');
+  const notable = bySeverity(document.cases).filter((result) => result.verdict !== 'info');
   if (notable.length > 0) {
     lines.push('', '### Cases to look at', '', '| verdict | case | why |', '| --- | --- | --- |');
     for (const result of notable.slice(0, SHOWN)) {

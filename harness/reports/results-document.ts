@@ -117,6 +117,14 @@ export function corpusDigest(cases: readonly CatalogueCase[]): string {
   return `sha256:${hash.digest('hex')}`;
 }
 
+/** The order a reader takes cases that are not a pass in: fail, error, non-strict, info. */
+const SEVERITY: Readonly<Record<string, number>> = { fail: 0, error: 1, 'non-strict': 2, info: 3 };
+
+/** The cases that are not a pass (nor skipped), worst first, each verdict in its run's order. */
+export function bySeverity<T extends Pick<CaseResult, 'verdict'>>(cases: readonly T[]): T[] {
+  return cases.filter((result) => result.verdict in SEVERITY).sort((a, b) => SEVERITY[a.verdict]! - SEVERITY[b.verdict]!);
+}
+
 /** Counts of each verdict. */
 export function summarize(cases: readonly CaseResult[]): ResultsDocument['summary'] {
   const count = (verdict: Verdict): number => cases.filter((result) => result.verdict === verdict).length;
