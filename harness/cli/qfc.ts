@@ -16,6 +16,7 @@ import { CORPUS_USAGE, CORPUS_VALUES, corpusCommand } from './corpus-command.js'
 import { PREDICT_USAGE, predictCommand } from './predict-command.js';
 import { REPORT_USAGE, reportCommand } from './report-command.js';
 import { DIFF_FLAGS, DIFF_USAGE, DIFF_VALUES, diffCommand } from './diff-command.js';
+import { SELFTEST_FLAGS, SELFTEST_USAGE, SELFTEST_VALUES, selftestCommand } from './selftest-command.js';
 import { MATRIX_FLAGS, MATRIX_USAGE, MATRIX_VALUES, matrixCommand } from './matrix-command.js';
 import { CERTIFICATE_FLAGS, CERTIFICATE_USAGE, CERTIFICATE_VALUES, certificateCommand } from './certificate-command.js';
 import { bundledVersion } from './version.js';
@@ -30,6 +31,7 @@ commands:
   report         render a report again from its results.json
   diff OLD NEW   what changed between two runs: regressions, fixed cases, added and removed cases
   matrix RUN...  several runs side by side (HTML with filters, and Markdown)
+  selftest       certify the seeded-bug mutants of the reference and write the kill matrix
   certificate    verify a certificate (qfc certify --certificate), or make a signing key pair
   corpus add     store a stream as a corpus case with its expectation
   predict FILE   what the spec predicts a receiver does with a stream
@@ -65,6 +67,10 @@ async function run(argv: readonly string[]): Promise<{ text: string; status: num
       if (args.flag('--help')) return done(DIFF_USAGE);
       const { text, status } = diffCommand(args);
       return done(text, status);
+    }
+    case 'selftest': {
+      const args = parseArguments(rest, SELFTEST_FLAGS, SELFTEST_VALUES);
+      return args.flag('--help') ? done(SELFTEST_USAGE) : done('', await selftestCommand(args, commandLine));
     }
     case 'matrix': {
       const args = parseArguments(rest, MATRIX_FLAGS, MATRIX_VALUES);

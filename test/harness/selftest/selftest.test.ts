@@ -1,0 +1,74 @@
+/**
+ * The selftest's parts: every mutant's patch applies to today's reference exactly once (a
+ * patch that no longer matches is an error, never a silent no-op); the kill rule counts a
+ * case worse than the reference's own verdict, info included, and checks the expected clause;
+ * and `qfc selftest` on a mutant writes the kill matrix, the runs' reports and the matrix.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MUTANTS } from '../../../implementations/mutants/mutants.js';
+import { PACKAGE_ROOT } from '../../../harness/package-root.js';
+import { patchedSource, StaleMutant } from '../../../harness/selftest/build-mutant.js';
+import { killMatrix, mutantKill } from '../../../harness/selftest/kill-matrix.js';
+import type { CaseResult, Verdict } from '../../../harness/verdicts/case-result.js';
+import { qfc } from '../../helpers/qfc-cli.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+describe('mutants', () => {
+  it('have unique ids, a bug class, clauses, and patches that apply once and change something', () => {
+    expect(new Set(MUTANTS.map((mutant) => mutant.id)).size).toBe(MUTANTS.length);
+    for (const mutant of MUTANTS) {
+      expect(mutant.bugClass, mutant.id).toMatch(/\.$/);
+      expect(mutant.clauses.length, mutant.id).toBeGreaterThan(0);
+      const source = readFileSync(join(PACKAGE_ROOT, mutant.file), 'utf8');
+      const patched = patchedSource(mutant, source);
+      expect(patched, mutant.id).not.toBe(source);
+    }
+  });
+
+  it('refuse a patch whose text is gone or ambiguous', () => {
+    const mutant = MUTANTS[0]!;
+    expect(() => patchedSource(mutant, 'nothing here')).toThrow(StaleMutant);
+    expect(() => patchedSource(mutant, `${mutant.find}\n${mutant.find}`)).toThrow(/more than once/);
+  });
+});
+
+describe('the kill rule', () => {
+  const result = (id: string, verdict: Verdict, clauses: string[]): CaseResult => ({ id, kind: 'receiver', category: 'c', title: id, clauses, profile: 'default', verdict, expected: {}, observed: {}, violations: [], notes: [], ms: 1 });
+  const mutant = MUTANTS.find((entry) => entry.id === 'set-id-kept')!;
+  const reference = [result('a', 'pass', ['quirk.no-set-id']), result('b', 'info', ['x']), result('c', 'pass', ['y'])];
+
+  it('kills by a case worse than the reference, info included, and names the expected clause', () => {
+    const row = mutantKill(mutant, [result('a', 'info', ['quirk.no-set-id']), result('b', 'info', ['x']), result('c', 'pass', ['y'])], reference, 'r');
+    expect(row).toMatchObject({ killed: true, forExpectedClause: true, cases: [{ id: 'c/a', verdict: 'info' }] });
+  });
+
+  it('does not count a case the reference already had, nor a skipped one; another clause is not the expected one', () => {
+    const survived = mutantKill(mutant, [result('a', 'skipped', ['quirk.no-set-id']), result('b', 'info', ['x']), result('c', 'pass', ['y'])], reference, 'r');
+    expect(survived).toMatchObject({ killed: false, forExpectedClause: false });
+    const other = mutantKill(mutant, [result('a', 'pass', ['quirk.no-set-id']), result('b', 'info', ['x']), result('c', 'fail', ['y'])], reference, 'r');
+    expect(other).toMatchObject({ killed: true, forExpectedClause: false });
+    expect(killMatrix([survived, other]).score).toEqual({ killed: 1, forExpectedClause: 0, total: 2 });
+  });
+});
+
+describe('qfc selftest', () => {
+  // One mutant here (the whole set runs in CI, .ci/run): the reference's and the mutant's certify runs.
+  it('kills a mutant for its clause and writes the kill matrix and the matrix of runs', async () => {
+    const out = join(tempDir('qfc-selftest-'), 'report');
+    const run = await qfc(['selftest', '--only', 'utime-magic-forwarded', '--fuzz-runs', '5', '--out', out]);
+    expect({ status: run.status, stderr: run.stderr.slice(-800) }).toMatchObject({ status: 0 });
+    expect(run.stdout).toMatch(/^qfc selftest: 1 of 1 mutants killed for their clause, 1 killed at all$/m);
+    const matrix = JSON.parse(readFileSync(join(out, 'kill-matrix.json'), 'utf8'));
+    expect(matrix.score).toEqual({ killed: 1, forExpectedClause: 1, total: 1 });
+    const utime = matrix.mutants.find((row: { id: string }) => row.id === 'utime-magic-forwarded');
+    expect(utime.cases.map((killing: { id: string }) => killing.id)).toContain('modes-and-times/file-mtime-utime-now');
+    expect(utime).toHaveProperty('runsToFirstFinding');
+    expect(readFileSync(join(out, 'kill-matrix.md'), 'utf8')).toMatch(/^## qfc selftest: 1 of 1 mutants killed/);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('href="utime-magic-forwarded/index.html"');
+    expect(readFileSync(join(out, 'matrix.md'), 'utf8')).toMatch(/^## qfc matrix: 2 runs/);
+    const unknown = await qfc(['selftest', '--only', 'no-such-mutant']);
+    expect(unknown.status).toBe(2);
+  }, 600_000);
+});
