@@ -102,7 +102,7 @@ describe('qfc report', () => {
     expect(inPlace.status).toBe(0);
     const junk = join(tempDir(), 'junk.json');
     writeFileSync(junk, '{"hello": 1}');
-    expect(qfcSync(['report', junk])).toMatchObject({ status: 2, stderr: `qfc: ${junk} is not a qfc results.json (no suite, summary and cases)\n` });
+    expect(qfcSync(['report', junk])).toMatchObject({ status: 2, stderr: `qfc: ${junk} is not a qfc results.json (no suite, implementation, run, summary and cases)\n` });
     expect(qfcSync(['report'])).toMatchObject({ status: 2, stderr: 'qfc: usage: qfc report RESULTS.json [--out DIR]\n' });
   }, 60_000);
 });
