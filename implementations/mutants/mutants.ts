@@ -34,6 +34,9 @@ const SESSION = 'implementations/reference/receiver/receiver-session.ts';
 const NATIVE = 'implementations/reference/receiver/native-filesystem.ts';
 const UNPACK = 'implementations/reference/receiver/unpack.ts';
 const PACK = 'implementations/reference/sender/pack.ts';
+const ENTRIES = 'implementations/reference/sender/source-entries.ts';
+const PATH_RULES = 'spec/validator/validate-path.ts';
+const LINK_RULES = 'spec/validator/validate-symlink.ts';
 
 export const MUTANTS: readonly Mutant[] = [
   {
@@ -206,6 +209,96 @@ export const MUTANTS: readonly Mutant[] = [
     file: UNPACK,
     find: 'const result = { errorCode: outcome.errorCode, crc32: session.crc.value, lastName: outcome.lastName };',
     replace: 'const result = { errorCode: outcome.errorCode, crc32: session.crc.value, lastName: null };',
+  },
+  {
+    id: 'dotdot-budget-off-by-one',
+    bugClass: 'A link target may climb one `..` more than its depth allows.',
+    clauses: ['link.escape-depth', 'inv.symlink-contained'],
+    program: 'receiver',
+    file: LINK_RULES,
+    find: 'const targetVerdict = validatePath(target, depth - 2, targetFlags);',
+    replace: 'const targetVerdict = validatePath(target, depth - 1, targetFlags);',
+  },
+  {
+    id: 'top-level-links',
+    bugClass: 'A symlink at the top level of the target is accepted.',
+    clauses: ['link.depth'],
+    program: 'receiver',
+    file: LINK_RULES,
+    find: 'if (depth < 2) return { errno: Errno.ENOLINK, rule: \'link.depth\' };',
+    replace: 'if (depth < 1) return { errno: Errno.ENOLINK, rule: \'link.depth\' };',
+  },
+  {
+    id: 'absolute-link-targets',
+    bugClass: 'An absolute symlink target is accepted in the default profile.',
+    clauses: ['link.absolute-target', 'inv.symlink-contained'],
+    program: 'receiver',
+    file: LINK_RULES,
+    find: 'let targetFlags = flags | ValidatorFlag.TRAILING_SLASH;',
+    replace: 'if (target[0] === 0x2f) return { errno: 0, rule: null };\n  let targetFlags = flags | ValidatorFlag.TRAILING_SLASH;',
+  },
+  {
+    id: 'trailing-slash-accepted',
+    bugClass: 'A name ending in a slash is accepted.',
+    clauses: ['name.trailing-slash'],
+    program: 'receiver',
+    file: PATH_RULES,
+    find: "if ((flags & ValidatorFlag.TRAILING_SLASH) === 0 && s[s.length - 1] === SLASH) return reject(Errno.EILSEQ, 'name.trailing-slash');",
+    replace: '',
+  },
+  {
+    id: 'empty-component-accepted',
+    bugClass: 'A name with an empty component (`a//b`) is accepted.',
+    clauses: ['name.empty-component'],
+    program: 'receiver',
+    file: PATH_RULES,
+    find: "if (!nonCanonical) return reject(Errno.EILSEQ, 'name.empty-component'); // `a//b`",
+    replace: '',
+  },
+  {
+    id: 'dot-component-accepted',
+    bugClass: 'A name with a `.` component is accepted.',
+    clauses: ['name.dot-component'],
+    program: 'receiver',
+    file: PATH_RULES,
+    find: "if (!nonCanonical) return reject(Errno.EILSEQ, 'name.dot-component');",
+    replace: '',
+  },
+  {
+    id: 'filelen-unsigned',
+    bugClass: 'A filelen with the sign bit set is not refused (sizes are signed elsewhere).',
+    clauses: ['file.filelen-signed'],
+    program: 'receiver',
+    file: SESSION,
+    find: 'if (header.filelen > MAX_FILE_LENGTH || (limit',
+    replace: 'if (header.filelen > MAX_FILE_LENGTH * 2n + 1n || (limit',
+  },
+  {
+    id: 'new-directory-not-private',
+    bugClass: 'A new directory gets a permissive mode at once instead of staying private until its header repeats.',
+    clauses: ['dir.create-private'],
+    program: 'receiver',
+    file: NATIVE,
+    find: 'const NEW_DIRECTORY = 0o700;',
+    replace: 'const NEW_DIRECTORY = 0o777;',
+  },
+  {
+    id: 'sender-follows-symlinks',
+    bugClass: 'The sender sends what a symlink points to instead of the link.',
+    clauses: ['sender.types', 'sender.walk'],
+    program: 'sender',
+    file: ENTRIES,
+    find: "import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';",
+    replace: "import { statSync as lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';",
+  },
+  {
+    id: 'sender-single-directory-header',
+    bugClass: 'The sender sends a directory header only before its children, never after.',
+    clauses: ['sender.walk', 'dir.repeat-applies'],
+    program: 'sender',
+    file: ENTRIES,
+    find: "    yield { type: 'directory', name, path, stats, closing: true };",
+    replace: '',
   },
   {
     id: 'sender-no-end-marker',
