@@ -5,6 +5,8 @@
  * and `qfc selftest` on a mutant writes the kill matrix, the runs' reports and the matrix.
  */
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MUTANTS } from '../../../implementations/mutants/mutants.js';
@@ -68,6 +70,23 @@ describe('qfc selftest', () => {
     expect(readFileSync(join(out, 'kill-matrix.md'), 'utf8')).toMatch(/^## qfc selftest: 1 of 1 mutants killed/);
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('href="utime-magic-forwarded/index.html"');
     expect(readFileSync(join(out, 'matrix.md'), 'utf8')).toMatch(/^## qfc matrix: 2 runs/);
+    // The kill matrix page in Chromium: its score, and a mutant's link to its certify report.
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(pathToFileURL(join(out, 'index.html')).href);
+      expect(await page.locator('#score').innerText()).toMatch(/^1 of 1 mutants killed for their clause \(100\.0 %\); 1 killed at all: mutation score 100\.0 %\.$/);
+      expect(await page.locator('tr[data-mutant="utime-magic-forwarded"] td.outcome').innerText()).toBe('killed');
+      await page.locator('tr[data-mutant="utime-magic-forwarded"] a').first().click();
+      await page.waitForLoadState();
+      expect(page.url()).toMatch(/utime-magic-forwarded\/index\.html$/);
+      expect(await page.locator('h1').innerText()).toContain('mutant utime-magic-forwarded');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
     const unknown = await qfc(['selftest', '--only', 'no-such-mutant']);
     expect(unknown.status).toBe(2);
   }, 600_000);
