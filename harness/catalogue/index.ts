@@ -3,6 +3,7 @@
  */
 import type { CatalogueCase, EditorCase, ReceiverCase, SenderCase } from './catalogue-case.js';
 import { EDITOR_CASES } from './editor-cases.js';
+import { BOUNDARY_CASES } from './receiver/boundaries.js';
 import { COLLISION_CASES } from './receiver/collisions.js';
 import { ENTRY_TYPE_CASES } from './receiver/entry-types.js';
 import { LIMIT_CASES } from './receiver/limits.js';
@@ -25,6 +26,7 @@ export const RECEIVER_CASES: readonly ReceiverCase[] = [
   ...STREAM_END_CASES,
   ...LIMIT_CASES,
   ...MODE_AND_TIME_CASES,
+  ...BOUNDARY_CASES,
 ];
 
 export { SENDER_CASES, EDITOR_CASES };
