@@ -5,6 +5,7 @@ import type { CatalogueCase, EditorCase, ReceiverCase, SenderCase } from './cata
 import { EDITOR_CASES } from './editor-cases.js';
 import { BOUNDARY_CASES } from './receiver/boundaries.js';
 import { COLLISION_CASES } from './receiver/collisions.js';
+import { HISTORY_CASES } from './receiver/history.js';
 import { ENTRY_TYPE_CASES } from './receiver/entry-types.js';
 import { LIMIT_CASES } from './receiver/limits.js';
 import { MODE_AND_TIME_CASES } from './receiver/modes-and-times.js';
@@ -27,6 +28,7 @@ export const RECEIVER_CASES: readonly ReceiverCase[] = [
   ...LIMIT_CASES,
   ...MODE_AND_TIME_CASES,
   ...BOUNDARY_CASES,
+  ...HISTORY_CASES,
 ];
 
 export { SENDER_CASES, EDITOR_CASES };
