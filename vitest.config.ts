@@ -9,6 +9,8 @@ export default defineConfig({
     // real sandboxes; side by side on two cores they starved each other into rare false
     // results (a lost answer under load), which a CI gate must not show.
     fileParallelism: false,
+    // Within a file, tests marked concurrent (bounded by runs, never by time) run two at a time.
+    maxConcurrency: 2,
     coverage: {
       provider: 'v8',
       include: ['spec/**/*.ts'],

@@ -1,8 +1,8 @@
 /**
  * `qfc selftest [--only ID]... [--fuzz-runs N] [--jobs N] [--out DIR]`: measure the
  * catalogue's power on the seeded-bug mutants (implementations/mutants/). Every mutant is
- * built from the reference's source and certified (its program's cases: receiver cases and
- * the corpus for a receiver mutant, sender cases for a sender mutant), beside the reference
+ * built from the reference's source and certified on its program's catalogue cases (receiver
+ * or sender cases: it measures the catalogue, so the corpus is left out), beside the reference
  * itself; the kill matrix (kill-matrix.json, .md, .html), each run's report and a matrix of
  * every run go into DIR. With --fuzz-runs, each receiver mutant is also fuzzed (pbt, seed 1,
  * one lane) for at most N runs. Exit 0 when every mutant is killed for its clause, 1 when
@@ -17,7 +17,6 @@ import { CONTRACT_VERSION } from '../adapters/contract-version.js';
 import { CATALOGUE } from '../catalogue/index.js';
 import type { CatalogueCase } from '../catalogue/catalogue-case.js';
 import { certify } from '../certify/certify.js';
-import { readCorpus } from '../corpus/read-corpus.js';
 import { PROPERTIES } from '../engines/pbt/properties.js';
 import { runReceiverCampaign } from '../engines/pbt/receiver-campaign.js';
 import { PACKAGE_ROOT } from '../package-root.js';
@@ -70,8 +69,7 @@ export async function selftestCommand(args: ParsedArguments, commandLine: string
   const jobs = whole(args.value('--jobs'), '--jobs', 1) ?? 2;
   const out = resolve(args.value('--out') ?? join(PACKAGE_ROOT, 'reports', `selftest-${new Date().toISOString().replace(/[:.]/g, '-')}`));
   mkdirSync(out, { recursive: true });
-  const corpus = readCorpus([join(PACKAGE_ROOT, 'corpus')], PACKAGE_ROOT);
-  const casesOf = (program: Mutant['program']): CatalogueCase[] => (program === 'receiver' ? [...CATALOGUE.filter((testCase) => testCase.kind === 'receiver'), ...corpus.cases] : CATALOGUE.filter((testCase) => testCase.kind === 'sender'));
+  const casesOf = (program: Mutant['program']): CatalogueCase[] => CATALOGUE.filter((testCase) => testCase.kind === program);
 
   // Every mutant is built first: a stale patch stops the selftest before anything runs.
   const programs = new Map<string, string>();

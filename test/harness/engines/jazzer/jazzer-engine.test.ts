@@ -44,7 +44,8 @@ async function runningCampaign(work: string): Promise<{ child: ReturnType<typeof
   return { child, stderr: () => stderr, corpusDir };
 }
 
-describe('qfc fuzz --engine jazzer finds the broken receivers', () => {
+// Two campaigns at a time: each is one libFuzzer worker and one lane, bounded by runs, not time.
+describe.concurrent('qfc fuzz --engine jazzer finds the broken receivers', () => {
   for (const [flaw, property] of FLAWS) {
     it(`${flaw}: ${property} broken, saved, replayable`, async () => {
       const work = tempDir(`qfc-jazzer-${flaw}-`);
