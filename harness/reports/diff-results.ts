@@ -5,7 +5,7 @@
  * a regression too. Verdicts rank fail < error < non-strict < info < pass; a case skipped in
  * either run has only changed.
  */
-import type { CaseResult, Verdict } from '../verdicts/case-result.js';
+import { VERDICT_RANK, type CaseResult, type Verdict } from '../verdicts/case-result.js';
 import type { ResultsDocument } from './results-document.js';
 
 /** One case's change. */
@@ -33,7 +33,6 @@ export interface ResultsDiff {
   readonly unchanged: number;
 }
 
-const RANK: Readonly<Record<Exclude<Verdict, 'skipped'>, number>> = { fail: 0, error: 1, 'non-strict': 2, info: 3, pass: 4 };
 const failing = (verdict: Verdict): boolean => verdict === 'fail' || verdict === 'error';
 const key = (result: CaseResult): string => `${result.category}/${result.id}`;
 
@@ -59,7 +58,7 @@ export function diffResults(before: ResultsDocument, after: ResultsDocument): Re
       if (failing(now.verdict)) regressions.push(change);
     } else if (then.verdict === now.verdict) unchanged += 1;
     else if (then.verdict === 'skipped' || now.verdict === 'skipped') changed.push(change);
-    else if (RANK[now.verdict] < RANK[then.verdict]) regressions.push(change);
+    else if (VERDICT_RANK[now.verdict] < VERDICT_RANK[then.verdict]) regressions.push(change);
     else if (failing(then.verdict)) fixed.push(change);
     else changed.push(change);
   }

@@ -7,13 +7,12 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Verdict } from '../verdicts/case-result.js';
+import { VERDICTS } from '../verdicts/case-result.js';
 import type { ResultsDocument } from './results-document.js';
 
 /** A results document and the file it came from, or why it could not be read. */
 export type ReadResults = { readonly ok: true; readonly document: ResultsDocument; readonly path: string; readonly text: string } | { readonly ok: false; readonly problem: string };
 
-const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'non-strict', 'info', 'error', 'skipped'];
 
 /** The results.json at `path` (a file, or a directory holding results.json). */
 export function readResults(path: string): ReadResults {

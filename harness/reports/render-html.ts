@@ -6,12 +6,11 @@
  * campaign's page adds its figures, findings (minimal stream, replay command) and the count
  * of runs that exercised each clause, MUST clauses never reached marked.
  */
-import type { CaseResult, Verdict } from '../verdicts/case-result.js';
+import { VERDICTS, type CaseResult, type Verdict } from '../verdicts/case-result.js';
 import { annotatedHexDump } from './annotated-hex-dump.js';
 import { bySeverity, runFailed, type EngineReport, type ResultsDocument } from './results-document.js';
 import { countRows } from './render-summary.js';
 
-const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'non-strict', 'info', 'error', 'skipped'];
 
 function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '\ufffd');

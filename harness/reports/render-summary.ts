@@ -3,10 +3,9 @@
  * fuzz campaign also its speed, its findings with their minimal streams and replay
  * commands, and the MUST clauses it never reached.
  */
-import type { CaseResult, Verdict } from '../verdicts/case-result.js';
+import { VERDICTS, type CaseResult, type Verdict } from '../verdicts/case-result.js';
 import { bySeverity, runFailed, type EngineReport, type ResultsDocument } from './results-document.js';
 
-const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'non-strict', 'info', 'error', 'skipped'];
 const SHOWN = 30;
 
 function cell(text: string): string {

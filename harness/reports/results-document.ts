@@ -6,7 +6,7 @@ import type { Implementation } from '../adapters/implementation.js';
 import type { CatalogueCase } from '../catalogue/catalogue-case.js';
 import type { SandboxPaths } from '../sandbox/sandbox-root.js';
 import type { CoverageSummary } from '../certify/implementation-coverage.js';
-import type { CaseResult, Verdict } from '../verdicts/case-result.js';
+import { VERDICT_RANK, type CaseResult, type Verdict } from '../verdicts/case-result.js';
 
 export interface ResultsDocument {
   readonly suite: { readonly name: string; readonly version: string; readonly corpusDigest: string; readonly contract: number };
@@ -117,12 +117,10 @@ export function corpusDigest(cases: readonly CatalogueCase[]): string {
   return `sha256:${hash.digest('hex')}`;
 }
 
-/** The order a reader takes cases that are not a pass in: fail, error, non-strict, info. */
-const SEVERITY: Readonly<Record<string, number>> = { fail: 0, error: 1, 'non-strict': 2, info: 3 };
-
-/** The cases that are not a pass (nor skipped), worst first, each verdict in its run's order. */
+/** The cases that are not a pass (nor skipped), worst first (fail, error, non-strict, info), each verdict in its run's order. */
 export function bySeverity<T extends Pick<CaseResult, 'verdict'>>(cases: readonly T[]): T[] {
-  return cases.filter((result) => result.verdict in SEVERITY).sort((a, b) => SEVERITY[a.verdict]! - SEVERITY[b.verdict]!);
+  const notPass = cases.filter((result): result is T & { verdict: Exclude<Verdict, 'pass' | 'skipped'> } => result.verdict !== 'pass' && result.verdict !== 'skipped');
+  return notPass.sort((a, b) => VERDICT_RANK[a.verdict] - VERDICT_RANK[b.verdict]);
 }
 
 /** Counts of each verdict. */

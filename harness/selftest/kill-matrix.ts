@@ -6,7 +6,7 @@
  * Markdown and HTML.
  */
 import type { Mutant } from '../../implementations/mutants/mutants.js';
-import type { CaseResult, Verdict } from '../verdicts/case-result.js';
+import { VERDICT_RANK, type CaseResult, type Verdict } from '../verdicts/case-result.js';
 
 /** A case that told the mutant from the reference. */
 export interface KillingCase {
@@ -40,16 +40,16 @@ export interface KillMatrix {
   readonly score: { readonly killed: number; readonly forExpectedClause: number; readonly total: number };
 }
 
-// A mutant is caught by a case doing worse than the reference does on it: `info` too, since a
-// mutant that behaves as upstream's documented quirk (set-id bits kept) is told apart only so.
-const RANK: Readonly<Record<Verdict, number>> = { fail: 0, error: 1, 'non-strict': 2, info: 3, pass: 4, skipped: 5 };
 
 /** The row of `mutant` from its results and the reference's (matched by category/id). */
 export function mutantKill(mutant: Mutant, results: readonly CaseResult[], reference: readonly CaseResult[], report: string, runsToFirstFinding?: number | null): MutantKill {
   const baseline = new Map(reference.map((result) => [`${result.category}/${result.id}`, result.verdict]));
   const worse = results.filter((result) => {
     const before = baseline.get(`${result.category}/${result.id}`);
-    return result.verdict !== 'skipped' && RANK[result.verdict] <= RANK.info && (before === undefined || RANK[result.verdict] < RANK[before]);
+    // Worse than the reference's own verdict, `info` included: a mutant that behaves as
+    // upstream's documented quirk (set-id bits kept) is told apart only so.
+    if (result.verdict === 'skipped' || result.verdict === 'pass') return false;
+    return before === undefined || before === 'skipped' || VERDICT_RANK[result.verdict] < VERDICT_RANK[before];
   });
   const cases = worse.map((result) => ({ id: `${result.category}/${result.id}`, verdict: result.verdict, clauses: [...new Set([...result.clauses, ...result.violations.map((violation) => violation.clause)])] }));
   const expected = new Set<string>(mutant.clauses);

@@ -6,6 +6,16 @@ import type { CaseExpectation } from './expectations.js';
 /** Verdicts, from PROTOCOL-level failure to a harness problem. */
 export type Verdict = 'pass' | 'fail' | 'non-strict' | 'info' | 'error' | 'skipped';
 
+/** Every verdict, in the order reports list them. */
+export const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'non-strict', 'info', 'error', 'skipped'];
+
+/**
+ * Verdicts from worst to best, for comparing two runs of a case (expectations, diff, the
+ * kill matrix, report order); `skipped` stands outside the order: a case that did not run is
+ * neither better nor worse.
+ */
+export const VERDICT_RANK: Readonly<Record<Exclude<Verdict, 'skipped'>, number>> = { fail: 0, error: 1, 'non-strict': 2, info: 3, pass: 4 };
+
 /** One broken rule, with the clause it breaks. */
 export interface CaseViolation {
   readonly clause: string;

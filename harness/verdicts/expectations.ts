@@ -15,7 +15,7 @@
  * pure: a malformed file gives a typed problem, not an exception.
  */
 import { globPattern } from '../certify/select-cases.js';
-import type { CaseResult, Verdict } from './case-result.js';
+import { VERDICT_RANK, VERDICTS, type CaseResult, type Verdict } from './case-result.js';
 
 /** What a project accepts for the cases a key matches. */
 export interface Expectation {
@@ -36,9 +36,6 @@ export interface CaseExpectation {
   readonly outcome: ExpectationOutcome;
 }
 
-const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'non-strict', 'info', 'error', 'skipped'];
-// From worst to best; skipped stands outside the order (a case that did not run is not worse).
-const RANK: Readonly<Record<Exclude<Verdict, 'skipped'>, number>> = { fail: 0, error: 1, 'non-strict': 2, info: 3, pass: 4 };
 
 /** The expectations of a file, or why it cannot be used (one line). */
 export type ParsedExpectations = { readonly ok: true; readonly entries: readonly Expectation[] } | { readonly ok: false; readonly problem: string };
@@ -99,7 +96,7 @@ export function compareWithExpectation(verdict: Verdict, expectation: Expectatio
   const accepted = { verdict: expectation.verdict, reason: expectation.reason, key: expectation.key };
   if (verdict === expectation.verdict) return { ...accepted, outcome: 'expected' };
   if (verdict === 'skipped' || expectation.verdict === 'skipped') return { ...accepted, outcome: 'changed' };
-  return { ...accepted, outcome: RANK[verdict] > RANK[expectation.verdict] ? 'better' : 'worse' };
+  return { ...accepted, outcome: VERDICT_RANK[verdict] > VERDICT_RANK[expectation.verdict] ? 'better' : 'worse' };
 }
 
 /** An expectations file accepting every case that did not pass, each with a reason to review (`--write-expectations`). */

@@ -40,7 +40,8 @@ import type { FuzzInput, FuzzInputShape } from '../pbt/arbitraries/fuzz-input.js
 import { CHARSET_SAMPLES, ESCAPE_NAMES, RELATED_NAMES, TRAVERSAL_NAMES } from '../pbt/arbitraries/hostile-names.js';
 import type { ReceiverSettings } from '../pbt/arbitraries/receiver-settings.js';
 import { streamPartsOf } from '../pbt/arbitraries/stream-parts-of.js';
-import type { SourceNode, SourceTimes } from '../pbt/arbitraries/source-tree.js';
+// Large contents are the tree arbitrary's pattern across 64 KiB chunks.
+import { pattern, type SourceNode, type SourceTimes } from '../pbt/arbitraries/source-tree.js';
 
 /** How an input's bytes are read. */
 export type InputMode = 'structured' | 'raw';
@@ -205,13 +206,6 @@ function readTimes(reader: FieldReader): SourceTimes {
   return { atime: reader.u32(), atimeNsec: reader.u32() % NSEC_PER_SECOND, mtime: reader.u32(), mtimeNsec: reader.u32() % NSEC_PER_SECOND };
 }
 
-/** Large contents are a pattern across 64 KiB chunks, as the tree arbitrary makes them. */
-function patternContent(length: number, seed: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  for (let i = 0; i < length; i++) bytes[i] = (i * 31 + seed) & 0xff;
-  return bytes;
-}
-
 /**
  * A source tree within the bounds the tree arbitrary keeps (depth 4, fan-out, no top-level
  * link, links climbing no higher than their depth allows, read bits for a sender that is
@@ -234,7 +228,7 @@ function decodeTree(reader: FieldReader, shape: FuzzInputShape): SourceNode[] {
         const mode = (reader.u16() & PERMISSION_BITS) | (shape.ownerCanRead ? 0o400 : 0);
         const times = readTimes(reader);
         const size = reader.u16();
-        const content = size >= 0xff00 ? patternContent(65_530 + (size & 0xff) * 512, reader.u8()) : reader.take(size & 0xff);
+        const content = size >= 0xff00 ? pattern(65_530 + (size & 0xff) * 512, reader.u8()) : reader.take(size & 0xff);
         node = { kind: 'file', name, mode, times, content };
       } else if (tag === TREE_DIR) {
         const mode = (reader.u16() & PERMISSION_BITS) | (shape.ownerCanRead ? 0o500 : 0);

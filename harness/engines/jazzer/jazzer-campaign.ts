@@ -9,12 +9,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CampaignSetup } from '../../cli/fuzz-setup.js';
+import { sandboxBase, type CampaignSetup } from '../../cli/fuzz-setup.js';
 import { PACKAGE_ROOT } from '../../package-root.js';
 import { removeTree } from '../../sandbox/sandbox-root.js';
 import type { Verdict } from '../../verdicts/case-result.js';
@@ -164,8 +164,7 @@ export async function runJazzerCampaign(options: JazzerCampaignOptions): Promise
   const startWorker = (index: number, seed: number, config: Omit<WorkerConfig, 'base' | 'out'>, positional: readonly string[], flags: readonly string[]): Worker => {
     const dir = join(work, `worker-${index}`);
     mkdirSync(dir, { recursive: true });
-    const base = mkdtempSync(join(setup.inProcess && existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'qfc-jazzer-sandboxes-'));
-    chmodSync(base, 0o755); // a program run with --uid must reach its sandbox through it
+    const base = sandboxBase(setup.inProcess);
     const configPath = join(dir, 'config.json');
     writeWorkerConfig(configPath, { ...config, base, out: dir });
     const args = [cli, TARGET, ...positional, '--disable_bug_detectors=.*', ...includes.flatMap((include) => ['-i', include]), `--timeout=${inputTimeoutMs}`, '--', ...flags];

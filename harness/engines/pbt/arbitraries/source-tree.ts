@@ -52,7 +52,7 @@ const contentArb: fc.Arbitrary<Uint8Array> = fc.oneof(
 );
 
 /** `length` bytes of the pattern (a plain loop: Uint8Array.from with a mapper is ten times slower). */
-function pattern(length: number, seed: number): Uint8Array {
+export function pattern(length: number, seed: number): Uint8Array {
   const bytes = new Uint8Array(length);
   for (let i = 0; i < length; i++) bytes[i] = (i * 31 + seed) & 0xff;
   return bytes;
