@@ -7,7 +7,7 @@
  * mounts and umask are those of a run in a fresh lane. Run as root and, when root, with the
  * programs as nobody. A lane that stops answering or dies is replaced.
  */
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LanePool } from '../../../harness/sandbox/lane-pool.js';
@@ -23,15 +23,15 @@ beforeAll(() => {
   hostile = buildHostile();
 });
 
-function pool(user: { uid: number; gid: number } | null): LanePool {
+function pool(user: { uid: number; gid: number } | null, writablePaths: readonly string[] = []): LanePool {
   const base = tempDir('qfc-lane-');
   chmodSync(base, 0o755);
-  return new LanePool({ base, env: { PATH: '/usr/bin:/bin' }, visiblePaths: [join(hostile, '..')], ...(user === null ? {} : { uid: user.uid, gid: user.gid, owner: user }) });
+  return new LanePool({ base, env: { PATH: '/usr/bin:/bin' }, visiblePaths: [join(hostile, '..')], ...(writablePaths.length === 0 ? {} : { writablePaths }), ...(user === null ? {} : { uid: user.uid, gid: user.gid, owner: user }) });
 }
 
 /** Run `body` with a fresh pool of lanes for `user`, which must close leaving nothing behind. */
-async function withLanes(user: { uid: number; gid: number } | null, body: (lanes: LanePool) => Promise<void>): Promise<void> {
-  const lanes = pool(user);
+async function withLanes(user: { uid: number; gid: number } | null, body: (lanes: LanePool) => Promise<void>, writablePaths: readonly string[] = []): Promise<void> {
+  const lanes = pool(user, writablePaths);
   try {
     await body(lanes);
   } finally {
@@ -39,8 +39,9 @@ async function withLanes(user: { uid: number; gid: number } | null, body: (lanes
   }
 }
 
-function run(lane: SandboxLane, argv: readonly string[], env: Record<string, string> = { PATH: '/usr/bin:/bin' }, timeLimitMs = 10_000): Promise<ContainedResult> {
+function run(lane: SandboxLane, argv: readonly string[], env: Record<string, string> = { PATH: '/usr/bin:/bin' }, timeLimitMs = 10_000, writablePaths?: readonly string[]): Promise<ContainedResult> {
   return runContained({
+    ...(writablePaths === undefined ? {} : { writablePaths }),
     lane,
     argv,
     cwd: lane.sandbox.target,
@@ -165,4 +166,36 @@ describe.skipIf(!bwrapAvailable()).each(users)('a sandbox lane, %s', (_label, us
       expect(after.status).toBe(0);
       expect(lanes.started).toBe(1);
       }));
+
+    // --coverage binds one host directory writable into every lane (INTERPRETING §5): a run
+    // writes there and nowhere else beside it, and a run that asks for more, less or another
+    // directory than the lane's is refused before anything starts, never run half-honoured.
+    it('lets a run write in the lane\'s one writable host directory only, and refuses a run that asks for another', () => {
+      const host = tempDir('qfc-lane-writable-');
+      chmodSync(host, 0o755);
+      const coverage = join(host, 'coverage');
+      const elsewhere = join(host, 'elsewhere');
+      mkdirSync(coverage);
+      mkdirSync(elsewhere);
+      if (user !== null) chownSync(coverage, user.uid, user.gid);
+      return withLanes(user, async (lanes) => {
+        const attempt = `echo in > ${coverage}/written && echo WROTE-COVERAGE; echo out > ${elsewhere}/escaped && echo WROTE-ELSEWHERE; echo up > ${host}/escaped && echo WROTE-PARENT; true`;
+        const granted = (await lanes.use((lane) => run(lane, ['/bin/sh', '-c', attempt], undefined, undefined, [coverage]))).value;
+        expect(granted.stdout.toString('utf8')).toBe('WROTE-COVERAGE\n');
+        expect(readFileSync(join(coverage, 'written'), 'utf8')).toBe('in\n');
+        expect(readdirSync(elsewhere)).toEqual([]);
+        expect(readdirSync(host).sort()).toEqual(['coverage', 'elsewhere']);
+        for (const asked of [[], [elsewhere], [coverage, elsewhere], [host]]) {
+          const refused = (await lanes.use((lane) => run(lane, ['/bin/sh', '-c', attempt], undefined, undefined, asked))).value;
+          expect(refused.spawnError).toMatch(/must write where the lane lets it write/);
+          expect(refused.stdout.length).toBe(0);
+        }
+        expect(readdirSync(elsewhere)).toEqual([]);
+        expect(readdirSync(host).sort()).toEqual(['coverage', 'elsewhere']);
+        // The refusals did not cost the lane: the next run is served by the same one.
+        const after = (await lanes.use((lane) => run(lane, ['/bin/true'], undefined, undefined, [coverage]))).value;
+        expect(after.status).toBe(0);
+        expect(lanes.started).toBe(1);
+      }, [coverage]);
+    });
   });
