@@ -22,8 +22,7 @@ import type { EngineReport } from '../../reports/results-document.js';
 import type { CampaignOptions, CampaignResult, CampaignStatistics, Finding, Sample } from '../pbt/campaign.js';
 import { failureSignature } from '../pbt/failure-signature.js';
 import type { PropertyId } from '../pbt/properties.js';
-import { reduceStream } from '../pbt/reduce-stream.js';
-import { reduceTree } from '../pbt/reduce-tree.js';
+import { reduceInput } from '../pbt/reduce-input.js';
 import { runInput, type InputRun } from '../pbt/run-input.js';
 import { jazzerNodeLauncher, launcherScript } from './compat-runtime.js';
 import { decodeFuzzInput, encodeStreamInput, encodeTreeInput, type InputMode } from './fuzz-input-codec.js';
@@ -279,34 +278,20 @@ export async function runJazzerCampaign(options: JazzerCampaignOptions): Promise
       }
       let decoded = decodeFuzzInput(data, setup.shape, options.mode);
       let run = await runInput(decoded, setup.runner);
-      if (failureSignature(run) === signature && decoded.kind === 'stream' && !options.signal?.aborted) {
-        const streamInput = decoded;
-        const reduced = await reduceStream(streamInput.stream, run, async (stream) => {
+      if (failureSignature(run) === signature && !options.signal?.aborted) {
+        const reduced = await reduceInput(decoded, run, async (smaller) => {
           if (options.signal?.aborted || Date.now() >= deadline) return null;
-          const candidate = await runInput({ ...streamInput, stream }, setup.runner);
+          const candidate = await runInput(smaller, setup.runner);
           statistics.execs += 1;
           return failureSignature(candidate) === signature ? candidate : null;
         });
         if (reduced.steps > 0) {
           run = reduced.run;
           shrinks += reduced.steps;
-          data = options.mode === 'raw' ? run.stream : encodeStreamInput(run.stream, streamInput.settings);
-          decoded = { ...streamInput, stream: run.stream };
-        }
-      }
-      if (failureSignature(run) === signature && decoded.kind === 'tree' && !options.signal?.aborted) {
-        const treeInput = decoded;
-        const reduced = await reduceTree(treeInput.tree, run, async (tree) => {
-          if (options.signal?.aborted || Date.now() >= deadline) return null;
-          const candidate = await runInput({ ...treeInput, tree }, setup.runner);
-          statistics.execs += 1;
-          return failureSignature(candidate) === signature ? candidate : null;
-        });
-        if (reduced.steps > 0) {
-          run = reduced.run;
-          shrinks += reduced.steps;
-          decoded = { ...treeInput, tree: reduced.tree };
-          data = encodeTreeInput(reduced.tree, treeInput.ignoreSymlinks, setup.shape);
+          decoded = reduced.input;
+          data = decoded.kind === 'tree'
+            ? encodeTreeInput(decoded.tree, decoded.ignoreSymlinks, setup.shape)
+            : options.mode === 'raw' ? decoded.stream : encodeStreamInput(decoded.stream, decoded.settings);
         }
       }
       if (failureSignature(run) !== signature) {
