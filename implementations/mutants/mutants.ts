@@ -98,6 +98,28 @@ export const MUTANTS: readonly Mutant[] = [
     if (limit !== 0n && this.#totalBytes > limit) return this.#end(Errno.EDQUOT, name);`,
   },
   {
+    id: 'link-bytes-limit-off-by-one',
+    bugClass: 'A symlink target that brings the total to exactly the bytes limit is refused.',
+    clauses: ['limit.bytes'],
+    program: 'receiver',
+    file: SESSION,
+    find: `    this.#totalBytes += header.filelen;
+    const limit = this.#settings.bytesLimit ?? 0n;
+    if (limit !== 0n && this.#totalBytes > limit) return this.#end(Errno.EDQUOT, name);`,
+    replace: `    this.#totalBytes += header.filelen;
+    const limit = this.#settings.bytesLimit ?? 0n;
+    if (limit !== 0n && this.#totalBytes >= limit) return this.#end(Errno.EDQUOT, name);`,
+  },
+  {
+    id: 'walk-leaks-descriptors',
+    bugClass: 'The walk never closes the parent directories it opens, one descriptor per entry, until a large tree runs out of them.',
+    clauses: ['recv.end-success'],
+    program: 'receiver',
+    file: SESSION,
+    find: 'if (dir !== this.#fs.root) this.#fs.closeDirectory(dir);',
+    replace: 'void dir;',
+  },
+  {
     id: 'namelen-cap-off-by-one',
     bugClass: 'A namelen one above the cap is accepted.',
     clauses: ['name.length-limit'],
