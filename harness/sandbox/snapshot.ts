@@ -12,9 +12,13 @@
  * directory, so every lookup is one component long. Node has no openat, hence the trick.
  * A walk holds one descriptor per level, and stops at limits on entries, content read and
  * path bytes (keys repeat every ancestor's name, so a deep chain costs depth² bytes).
+ *
+ * A walker that is not root owns what the programs (run as itself) left, but may be denied
+ * it: a mode-0000 file cannot be read, a mode-0000 directory neither listed nor searched. It
+ * grants itself what it needs as the owner, for the time of the read, and sets the mode back.
  */
 import { createHash } from 'node:crypto';
-import { accessSync, closeSync, constants, existsSync, fstatSync, lstatSync, opendirSync, openSync, readlinkSync, readSync, type BigIntStats } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, existsSync, fstatSync, lstatSync, opendirSync, openSync, readlinkSync, readSync, type BigIntStats } from 'node:fs';
 import { encodePathKey } from '../../spec/path-key.js';
 import { ROOT_KEY, type Snapshot, type SnapshotEntry, type SnapshotEntryType } from '../../spec/invariants/snapshot.js';
 
@@ -44,6 +48,10 @@ export const DEFAULT_SNAPSHOT_LIMITS: Required<SnapshotLimits> = { entries: 200_
 const DIRECTORY_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 // O_NONBLOCK: a file swapped for a FIFO after its lstat must not block the open.
 const CONTENT_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+// Linux's O_PATH (asm-generic and x86): names an inode without opening it. Node does not export it.
+const O_PATH = 0o1000_0000;
+const OWNER_READ = 0o400;
+const OWNER_READ_SEARCH = 0o500;
 const CHUNK = 1 << 20;
 // One read buffer for every digest: snapshots are taken one at a time (they are synchronous).
 const buffer = Buffer.allocUnsafe(CHUNK);
@@ -101,6 +109,44 @@ function linkTargetOf(path: Buffer): string | null {
 }
 
 /** Where a child of an open directory is reached without its full path. */
+/** Takes back what {@link grantOwner} gave. */
+type Revoke = () => void;
+
+/**
+ * For a walker that is not root, on an entry it owns whose owner bits lack some of `bits`:
+ * add them, and return how to set the mode back. The chmod goes through an O_PATH descriptor
+ * of the very inode the walk lstat-ed, so a name swapped for a link since cannot redirect it.
+ * Null when there is nothing to grant or it cannot be granted (the entry is then left unread).
+ */
+function grantOwner(path: Buffer, stats: BigIntStats, bits: number): Revoke | null {
+  const walker = process.geteuid?.() ?? 0;
+  const mode = Number(stats.mode) & 0o7777;
+  if (walker === 0 || Number(stats.uid) !== walker || (mode & bits) === bits) return null;
+  let fd: number;
+  try {
+    fd = openSync(path, O_PATH | constants.O_NOFOLLOW);
+  } catch {
+    return null;
+  }
+  const inode = `/proc/self/fd/${fd}`;
+  try {
+    if (!sameInode(fstatSync(fd, { bigint: true }), stats)) throw new Error('replaced since its lstat');
+    chmodSync(inode, mode | bits);
+  } catch {
+    closeQuietly(fd);
+    return null;
+  }
+  return () => {
+    try {
+      chmodSync(inode, mode);
+    } catch {
+      // the entry is the walker's own and it is done with it: nothing else depends on the mode
+    } finally {
+      closeQuietly(fd);
+    }
+  };
+}
+
 function childPath(fd: number, name: Buffer): Buffer {
   return Buffer.concat([Buffer.from(`/proc/self/fd/${fd}/`), name]);
 }
@@ -109,6 +155,8 @@ function childPath(fd: number, name: Buffer): Buffer {
 interface Frame {
   readonly fd: number;
   readonly key: string | null;
+  /** Sets back the mode of a directory the walker granted itself entry to, once its children are in. */
+  readonly revoke: Revoke | null;
   names: Buffer[];
   next: number;
 }
@@ -157,12 +205,14 @@ class TreeWalk {
   private digestOf(path: Buffer, stats: BigIntStats): string | null {
     // Stop before reading a file that cannot fit, rather than part-way through it.
     if (this.contentRead + Number(stats.size) > this.limits.contentBytes) this.spend(Number(stats.size));
+    const revoke = grantOwner(path, stats, OWNER_READ);
     let fd: number;
     try {
       fd = openSync(path, CONTENT_FLAGS);
     } catch (error) {
+      revoke?.();
       checkDescriptors(error, this.stack.length);
-      return null; // unreadable (mode 0000 for a non-root snapshot taker)
+      return null; // unreadable, and not the walker's own to make readable
     }
     try {
       if (!sameInode(fstatSync(fd, { bigint: true }), stats)) return null; // replaced since its lstat
@@ -177,6 +227,7 @@ class TreeWalk {
       return null;
     } finally {
       closeQuietly(fd);
+      revoke?.();
     }
   }
 
@@ -185,30 +236,34 @@ class TreeWalk {
    * searchable by the walker (its own entry stays), replaced since its lstat, or on
    * another filesystem (a mount point is not the program's tree).
    */
-  private open(path: Buffer, stats: BigIntStats): number | null {
+  private open(path: Buffer, stats: BigIntStats): { fd: number; revoke: Revoke | null } | null {
     if (stats.dev !== this.rootDevice) return null;
+    const revoke = grantOwner(path, stats, OWNER_READ_SEARCH);
     let fd: number;
     try {
       fd = openSync(path, DIRECTORY_FLAGS);
     } catch (error) {
+      revoke?.();
       checkDescriptors(error, this.stack.length);
       return null;
     }
     try {
       accessSync(`/proc/self/fd/${fd}`, constants.X_OK);
-      if (sameInode(fstatSync(fd, { bigint: true }), stats)) return fd;
+      if (sameInode(fstatSync(fd, { bigint: true }), stats)) return { fd, revoke };
     } catch {
       // a directory that can be read but not searched lists names nothing can be learnt of
     }
     closeQuietly(fd);
+    revoke?.();
     return null;
   }
 
   /** Descend into a directory: list its names, at most as many as the entry limit leaves. */
   enter(path: Buffer, stats: BigIntStats, key: string | null): void {
-    const fd = this.open(path, stats);
-    if (fd === null) return;
-    const frame: Frame = { fd, key, names: [], next: 0 };
+    const opened = this.open(path, stats);
+    if (opened === null) return;
+    const { fd, revoke } = opened;
+    const frame: Frame = { fd, key, revoke, names: [], next: 0 };
     this.stack.push(frame); // pushed first so that a limit reached while listing still closes it
     const room = this.limits.entries - this.listed - this.pending;
     let directory;
@@ -248,6 +303,7 @@ class TreeWalk {
     if (name === undefined) {
       this.stack.pop();
       closeQuietly(frame.fd);
+      frame.revoke?.();
       return true;
     }
     frame.next += 1;
@@ -284,7 +340,11 @@ export function walkSnapshot(root: string, limits: SnapshotLimits = DEFAULT_SNAP
     if (!(error instanceof LimitReached)) throw error;
     overflow = error.reason;
   } finally {
-    for (const frame of walk.stack) closeQuietly(frame.fd);
+    // Deepest first: a granted parent stays searchable until its children are set back.
+    for (const frame of walk.stack.reverse()) {
+      closeQuietly(frame.fd);
+      frame.revoke?.();
+    }
   }
   return { snapshot: walk.entries, overflow };
 }
