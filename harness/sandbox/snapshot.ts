@@ -115,13 +115,16 @@ type Revoke = () => void;
 /**
  * For a walker that is not root, on an entry it owns whose owner bits lack some of `bits`:
  * add them, and return how to set the mode back. The chmod goes through an O_PATH descriptor
- * of the very inode the walk lstat-ed, so a name swapped for a link since cannot redirect it.
+ * of the very inode the walk lstat-ed, so a name swapped for a link since cannot redirect it,
+ * and never on a file with a second name (a hard link, which the invariants fail anyway).
  * Null when there is nothing to grant or it cannot be granted (the entry is then left unread).
  */
 function grantOwner(path: Buffer, stats: BigIntStats, bits: number): Revoke | null {
   const walker = process.geteuid?.() ?? 0;
   const mode = Number(stats.mode) & 0o7777;
   if (walker === 0 || Number(stats.uid) !== walker || (mode & bits) === bits) return null;
+  // A file with another name may have it outside the tree: its mode is not the walk's to touch.
+  if (!stats.isDirectory() && stats.nlink !== 1n) return null;
   let fd: number;
   try {
     fd = openSync(path, O_PATH | constants.O_NOFOLLOW);

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lchownSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
@@ -221,6 +221,7 @@ describe('a snapshot walk in a child process', () => {
     writeFileSync(join(root, 'secret'), 'hidden');
     writeFileSync(outside, 'not the tree\'s');
     symlinkSync(outside, join(root, 'link-out'));
+    linkSync(outside, join(root, 'hard-link-out'));
     const owned = [root, join(root, 'closed'), join(root, 'closed', 'deeper'), join(root, 'closed', 'deeper', 'inside'), join(root, 'unreadable'), join(root, 'unreadable', 'listed'), join(root, 'secret'), outside];
     if (asRoot) for (const path of [...owned, join(root, 'link-out')]) lchownSync(path, NOBODY, NOBODY);
     const modes: [string, number][] = [[join(root, 'closed', 'deeper', 'inside'), 0], [join(root, 'closed', 'deeper'), 0], [join(root, 'closed'), 0], [join(root, 'unreadable'), 0o300], [join(root, 'secret'), 0o4000], [outside, 0]];
@@ -237,8 +238,9 @@ describe('a snapshot walk in a child process', () => {
       'unreadable/listed': { digest: sha256('l') },
       secret: { mode: 0o104000, digest: sha256('hidden') },
       'link-out': { mode: 0o120777, digest: null },
+      'hard-link-out': { mode: 0o100000, digest: null },
     });
-    // Every mode is as the tree had it, the set-uid bit included; the link's target was left alone.
+    // Every mode is as the tree had it, the set-uid bit included; the links' target was left alone.
     for (const [path, mode] of modes) expect((lstatSync(path).mode & 0o7777).toString(8), path).toBe(mode.toString(8));
   });
 
