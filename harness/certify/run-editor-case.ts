@@ -5,7 +5,7 @@
  * The judge checks the original file, what is left behind, and that nothing outside the
  * editor root changed.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { listSandboxDirectory, readSandboxFile } from '../sandbox/read-sandbox-file.js';
 import { join } from 'node:path';
 import { toHex } from '../../spec/byte-string.js';
@@ -107,6 +107,15 @@ function upstreamExplains(does: NonNullable<EditorCase['upstream']>['does'], vio
 }
 
 /** The case in its sandbox: set the files up, run the pair, judge what changed. */
+/** The inode number at `path` (not following a last-component link), or null. */
+function inodeOf(path: string): bigint | null {
+  try {
+    return lstatSync(path, { bigint: true }).ino;
+  } catch {
+    return null;
+  }
+}
+
 async function runEditorCaseIn(testCase: EditorCase, settings: RunSettings, sandbox: SandboxPaths, base: Pick<CaseResult, 'id' | 'kind' | 'category' | 'title' | 'clauses' | 'profile'>): Promise<CaseResult> {
   const editorRoot = join(sandbox.root, 'editor-root');
   const clientTmp = join(sandbox.root, 'client-tmp');
@@ -121,6 +130,7 @@ async function runEditorCaseIn(testCase: EditorCase, settings: RunSettings, sand
   writeFileSync(file, ORIGINAL, { mode: 0o640 });
   if (settings.owner !== null) for (const path of [editorRoot, clientTmp, log, sandbox.source]) chownTree(path, settings.owner);
   if (testCase.unwritableDirectory === true) chmodSync(sandbox.source, 0o555);
+  const originalInode = inodeOf(file);
   const before = takeSnapshot(sandbox.root);
   const common = {
     writableRoot: sandbox.root,
@@ -186,6 +196,9 @@ async function runEditorCaseIn(testCase: EditorCase, settings: RunSettings, sand
       const clause = testCase.opener === 'truncate' ? 'open.client-empty-reply' : testCase.viewOnly ? 'open.client-view-only' : edited ? 'open.send-back' : 'open.server-confined';
       violations.push({ clause, detail: `the original holds ${JSON.stringify(current?.slice(0, 200))}, expected ${JSON.stringify(wanted)}` });
     }
+    // Renamed over the original from a complete file beside it, the reply is a new inode; one
+    // written into the original in place (which a crash or a full disk leaves half-written) is not.
+    if (edited && current === wanted && inodeOf(file) === originalInode) violations.push({ clause: 'open.client-atomic', detail: 'the reply was written into the original in place, not renamed over it from a temporary file beside it' });
     if (opened.length !== 1) violations.push({ clause: 'open.content', detail: `the opener ran ${opened.length} times, expected once` });
     if (client?.status !== 0) violations.push({ clause: 'open.client-atomic', detail: `the client exited ${client?.status ?? client?.signal}` });
   } else if (testCase.id === 'field-without-nul') {

@@ -1,8 +1,8 @@
 /**
  * `qfc selftest [--only ID]... [--fuzz-runs N] [--jobs N] [--out DIR]`: measure the
  * catalogue's power on the seeded-bug mutants (implementations/mutants/). Every mutant is
- * built from the reference's source and certified on its program's catalogue cases (receiver
- * or sender cases: it measures the catalogue, so the corpus is left out), beside the reference
+ * built from the reference's source and certified on its program's catalogue cases (receiver,
+ * sender or OpenInVM cases: it measures the catalogue, so the corpus is left out), beside the reference
  * itself; the kill matrix (kill-matrix.json, .md, .html), each run's report and a matrix of
  * every run go into DIR. With --fuzz-runs, each receiver mutant is also fuzzed (pbt, seed 1,
  * one lane) for at most N runs. Exit 0 when every mutant is killed for its clause, 1 when
@@ -35,15 +35,20 @@ export const SELFTEST_USAGE = 'usage: qfc selftest [--only MUTANT]... [--fuzz-ru
 export const SELFTEST_FLAGS = ['--help'];
 export const SELFTEST_VALUES = ['--only', '--fuzz-runs', '--jobs', '--out'];
 
+/** The catalogue cases that judge a program: the two OpenInVM programs are judged together, by the editor cases. */
+const CASE_KIND: Readonly<Record<Mutant['program'], CatalogueCase['kind']>> = { receiver: 'receiver', sender: 'sender', 'editor-server': 'editor', 'editor-client': 'editor' };
+
 /** The reference with one program replaced by a mutant's. */
 function mutantImplementation(mutant: Mutant, program: string): Implementation {
   const reference = referenceImplementation();
   const argv = [process.execPath, program];
-  return {
-    ...reference,
-    name: `mutant ${mutant.id}`,
-    ...(mutant.program === 'receiver' ? { receiver: { ...reference.receiver!, argv } } : { sender: { ...reference.sender!, argv } }),
+  const replaced: Record<Mutant['program'], Partial<Implementation>> = {
+    receiver: { receiver: { ...reference.receiver!, argv } },
+    sender: { sender: { ...reference.sender!, argv } },
+    'editor-server': { openInVm: { ...reference.openInVm!, server: argv } },
+    'editor-client': { openInVm: { ...reference.openInVm!, client: argv } },
   };
+  return { ...reference, name: `mutant ${mutant.id}`, ...replaced[mutant.program] };
 }
 
 /** Certify `implementation` on `cases` and write its report in `out`; the document. */
@@ -69,7 +74,7 @@ export async function selftestCommand(args: ParsedArguments, commandLine: string
   const jobs = whole(args.value('--jobs'), '--jobs', 1) ?? 2;
   const out = resolve(args.value('--out') ?? join(PACKAGE_ROOT, 'reports', `selftest-${new Date().toISOString().replace(/[:.]/g, '-')}`));
   mkdirSync(out, { recursive: true });
-  const casesOf = (program: Mutant['program']): CatalogueCase[] => CATALOGUE.filter((testCase) => testCase.kind === program);
+  const casesOf = (kind: CatalogueCase['kind']): CatalogueCase[] => CATALOGUE.filter((testCase) => testCase.kind === kind);
 
   // Every mutant is built first: a stale patch stops the selftest before anything runs.
   const programs = new Map<string, string>();
@@ -81,24 +86,24 @@ export async function selftestCommand(args: ParsedArguments, commandLine: string
       throw error;
     }
   }
-  const programsUsed = [...new Set(mutants.map((mutant) => mutant.program))];
+  const kindsUsed = [...new Set(mutants.map((mutant) => CASE_KIND[mutant.program]))];
   const reference = new Map<string, ResultsDocument>();
-  for (const program of programsUsed) {
-    process.stderr.write(`qfc selftest: the reference (${program} cases)\n`);
-    reference.set(program, await certifyInto(referenceImplementation(), casesOf(program), jobs, join(out, `reference-${program}`), commandLine));
+  for (const kind of kindsUsed) {
+    process.stderr.write(`qfc selftest: the reference (${kind} cases)\n`);
+    reference.set(kind, await certifyInto(referenceImplementation(), casesOf(kind), jobs, join(out, `reference-${kind}`), commandLine));
   }
   const rows: MutantKill[] = [];
   const documents = new Map<string, ResultsDocument>();
   for (const mutant of mutants) {
     const implementation = mutantImplementation(mutant, programs.get(mutant.id)!);
-    const document = await certifyInto(implementation, casesOf(mutant.program), jobs, join(out, mutant.id), commandLine);
+    const document = await certifyInto(implementation, casesOf(CASE_KIND[mutant.program]), jobs, join(out, mutant.id), commandLine);
     documents.set(mutant.id, document);
     let runs: number | null | undefined;
     if (fuzzRuns !== undefined && mutant.program === 'receiver') {
       const { findings } = await runReceiverCampaign({ implementation, properties: new Set(PROPERTIES.map((property) => property.id).filter((id) => id !== 'baseline')) }, { seed: 1, runs: fuzzRuns, ms: null, jobs: 1, keepGoing: false, shrinkMs: 1 });
       runs = findings[0]?.runsToFind ?? null;
     }
-    const row = mutantKill(mutant, document.cases, reference.get(mutant.program)!.cases, `${mutant.id}/index.html`, runs);
+    const row = mutantKill(mutant, document.cases, reference.get(CASE_KIND[mutant.program])!.cases, `${mutant.id}/index.html`, runs);
     rows.push(row);
     process.stderr.write(`qfc selftest: ${mutant.id}: ${row.forExpectedClause ? 'killed' : row.killed ? 'killed through another clause' : 'SURVIVED'} (${row.cases.length} cases)${runs === undefined ? '' : `, pbt: ${runs === null ? 'no finding' : `${runs} runs`}`}\n`);
   }
@@ -106,7 +111,7 @@ export async function selftestCommand(args: ParsedArguments, commandLine: string
   writeFileAtomically(join(out, 'kill-matrix.json'), `${JSON.stringify(matrix, null, 2)}\n`);
   writeFileAtomically(join(out, 'kill-matrix.md'), renderKillMatrixMarkdown(matrix));
   writeFileAtomically(join(out, 'index.html'), renderKillMatrixHtml(matrix));
-  const runsSideBySide = buildMatrix([...programsUsed.map((program) => ({ document: reference.get(program)!, page: `reference-${program}/index.html` })), ...rows.map((row) => ({ document: documents.get(row.id)!, page: `${row.id}/index.html` }))]);
+  const runsSideBySide = buildMatrix([...kindsUsed.map((kind) => ({ document: reference.get(kind)!, page: `reference-${kind}/index.html` })), ...rows.map((row) => ({ document: documents.get(row.id)!, page: `${row.id}/index.html` }))]);
   writeFileAtomically(join(out, 'matrix.html'), renderMatrixHtml(runsSideBySide));
   writeFileAtomically(join(out, 'matrix.md'), renderMatrixMarkdown(runsSideBySide));
   const { score } = matrix;

@@ -19,6 +19,8 @@ export const MUTANTS_DIR = join(PACKAGE_ROOT, 'dist', 'mutants');
 const ENTRY: Readonly<Record<Mutant['program'], string>> = {
   receiver: 'implementations/reference/receiver/cli.ts',
   sender: 'implementations/reference/sender/cli.ts',
+  'editor-server': 'implementations/reference/open-in-vm/server-cli.ts',
+  'editor-client': 'implementations/reference/open-in-vm/client-cli.ts',
 };
 
 /** A mutant whose patch does not apply to today's reference. */

@@ -21,8 +21,8 @@ export interface Mutant {
   readonly clauses: readonly ClauseId[];
   /** The upstream commit or public report it imitates, if any. */
   readonly imitates?: string;
-  /** Which program of the pair carries it. */
-  readonly program: 'receiver' | 'sender';
+  /** Which program carries it: the qubes.Filecopy receiver or sender, or the qubes.OpenInVM server or client. */
+  readonly program: 'receiver' | 'sender' | 'editor-server' | 'editor-client';
   /** The source file patched, relative to the package root. */
   readonly file: string;
   /** The exact text replaced (it must occur exactly once in the file) and its replacement. */
@@ -35,6 +35,8 @@ const NATIVE = 'implementations/reference/receiver/native-filesystem.ts';
 const UNPACK = 'implementations/reference/receiver/unpack.ts';
 const PACK = 'implementations/reference/sender/pack.ts';
 const ENTRIES = 'implementations/reference/sender/source-entries.ts';
+const EDITOR_SERVER = 'implementations/reference/open-in-vm/server-cli.ts';
+const EDITOR_CLIENT = 'implementations/reference/open-in-vm/client-cli.ts';
 const PATH_RULES = 'spec/validator/validate-path.ts';
 const LINK_RULES = 'spec/validator/validate-symlink.ts';
 
@@ -343,5 +345,24 @@ export const MUTANTS: readonly Mutant[] = [
     replace: `    const name = new Uint8Array(entry.name.length + 1);
     name.set(entry.name);
     name[name.length - 1] = 0x5f;`,
+  },
+  {
+    id: 'editor-name-unsanitized',
+    bugClass: 'The OpenInVM server stores the file under the filename field as sent: no refusal of `/`, `.` or `..`, no replacement of other bytes.',
+    clauses: ['open.server-name', 'open.server-confined', 'open.server-degenerate-name'],
+    program: 'editor-server',
+    file: EDITOR_SERVER,
+    find: 'const name = sanitizeEditorFileName(field.value.name);',
+    replace: "const name = { ok: true as const, name: field.value.name, reason: '' };",
+  },
+  {
+    id: 'copy-back-in-place',
+    bugClass: 'The OpenInVM client writes the reply into the original in place instead of renaming a complete temporary file over it.',
+    clauses: ['open.client-atomic'],
+    program: 'editor-client',
+    file: EDITOR_CLIENT,
+    find: 'if (takeReply(beside, statSync(file).mode & 0o7777)) renameSync(beside.path, file);',
+    // The bundle's banner gives ES modules a require: the patch cannot add an import.
+    replace: "if (takeReply(beside, statSync(file).mode & 0o7777)) { const fs = require('node:fs'); fs.writeFileSync(file, fs.readFileSync(beside.path)); fs.unlinkSync(beside.path); }",
   },
 ];

@@ -29,6 +29,10 @@ describe('mutants', () => {
     }
   });
 
+  it('seed bugs in all four programs: both of qubes.Filecopy and both of qubes.OpenInVM', () => {
+    expect(new Set(MUTANTS.map((mutant) => mutant.program))).toEqual(new Set(['receiver', 'sender', 'editor-server', 'editor-client']));
+  });
+
   it('refuse a patch whose text is gone or ambiguous', () => {
     const mutant = MUTANTS[0]!;
     expect(() => patchedSource(mutant, 'nothing here')).toThrow(StaleMutant);
@@ -56,6 +60,18 @@ describe('the kill rule', () => {
 });
 
 describe('qfc selftest', () => {
+  // An OpenInVM client writing the reply into the original in place leaves the right content:
+  // only the inode the reply arrives in (a new one, renamed over the original) tells it apart.
+  it('judges an OpenInVM mutant by the editor cases, beside the reference\'s own', async () => {
+    const out = join(tempDir('qfc-selftest-editor-'), 'report');
+    const run = await qfc(['selftest', '--only', 'copy-back-in-place', '--out', out]);
+    expect({ status: run.status, stderr: run.stderr.slice(-800) }).toMatchObject({ status: 0 });
+    const row = JSON.parse(readFileSync(join(out, 'kill-matrix.json'), 'utf8')).mutants[0];
+    expect(row).toMatchObject({ id: 'copy-back-in-place', program: 'editor-client', killed: true, forExpectedClause: true });
+    expect(row.cases.map((entry: { id: string }) => entry.id)).toContain('open-in-vm/edited-file-copied-back');
+    expect(readFileSync(join(out, 'reference-editor', 'results.json'), 'utf8')).toContain('"edited-file-copied-back"');
+  }, 300_000);
+
   // One sender mutant here, whose cases are few (the whole set runs in CI, .ci/run).
   it('kills a mutant for its clause and writes the kill matrix and the matrix of runs', async () => {
     const out = join(tempDir('qfc-selftest-'), 'report');
