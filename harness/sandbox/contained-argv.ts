@@ -26,8 +26,11 @@ export const REPORT_FD = 3;
 export const SECCOMP_FD = 4;
 /** How long the supervisor waits for stragglers after the program exits before calling them leftovers. */
 const GRACE_MS = 100;
-/** Open descriptors a program may hold (the catalogue has a case just past it). */
-export const NOFILE = 4096;
+/**
+ * Open descriptors a program may hold: Linux's default soft limit, which a qrexec service gets
+ * too (the catalogue has a case just past it).
+ */
+export const NOFILE = 1024;
 /** Sizes of the private /dev/shm and /tmp (memory the RSS cap does not see). */
 export const SHM_BYTES = 16 << 20;
 export const TMP_BYTES = 64 << 20;
