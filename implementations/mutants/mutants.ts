@@ -347,6 +347,15 @@ export const MUTANTS: readonly Mutant[] = [
     name[name.length - 1] = 0x5f;`,
   },
   {
+    id: 'special-types-as-files',
+    bugClass: 'An entry that is neither a directory nor a symlink is received as a regular file: a device, fifo, socket or undefined type is created as a file instead of refused.',
+    clauses: ['type.forbidden', 'inv.no-special-files'],
+    program: 'receiver',
+    file: SESSION,
+    find: 'if (type === S_IFREG) return this.#file(header, name);',
+    replace: 'if (type !== S_IFDIR && type !== S_IFLNK) return this.#file(header, name);',
+  },
+  {
     id: 'editor-name-unsanitized',
     bugClass: 'The OpenInVM server stores the file under the filename field as sent: no refusal of `/`, `.` or `..`, no replacement of other bytes.',
     clauses: ['open.server-name', 'open.server-confined', 'open.server-degenerate-name'],
