@@ -52,6 +52,8 @@ const CONTENT_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NO
 const O_PATH = 0o1000_0000;
 const OWNER_READ = 0o400;
 const OWNER_READ_SEARCH = 0o500;
+// Who takes snapshots: qfc's own effective user, fixed for its life (read once, not per entry).
+const WALKER = process.geteuid?.() ?? 0;
 const CHUNK = 1 << 20;
 // One read buffer for every digest: snapshots are taken one at a time (they are synchronous).
 const buffer = Buffer.allocUnsafe(CHUNK);
@@ -120,9 +122,8 @@ type Revoke = () => void;
  * Null when there is nothing to grant or it cannot be granted (the entry is then left unread).
  */
 function grantOwner(path: Buffer, stats: BigIntStats, bits: number): Revoke | null {
-  const walker = process.geteuid?.() ?? 0;
   const mode = Number(stats.mode) & 0o7777;
-  if (walker === 0 || Number(stats.uid) !== walker || (mode & bits) === bits) return null;
+  if (WALKER === 0 || Number(stats.uid) !== WALKER || (mode & bits) === bits) return null;
   // A file with another name may have it outside the tree: its mode is not the walk's to touch.
   if (!stats.isDirectory() && stats.nlink !== 1n) return null;
   let fd: number;
